@@ -1,0 +1,35 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Client Status",
+    "summary": "Statuses for contacts and leads: catalogue, history, kanban by status",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "client_status authors",
+    "website": "https://github.com/client-status/client_status",
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "depends": ["crm"],
+    "data": [
+        "security/client_status_security.xml",
+        "security/ir.model.access.csv",
+        "data/client_status_data.xml",
+        "views/client_status_views.xml",
+        "views/client_status_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "wizards/client_status_archive_views.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/crm_lead_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "client_status/static/tests/tours/*.js",
+        ],
+    },
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+    "application": False,
+}

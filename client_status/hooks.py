@@ -1,0 +1,57 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+def post_init_hook(env):
+    """Give every existing contact and lead the default status of its scope,
+    with an ``install`` history row each: one statement per scope."""
+    statuses = env["client.status"]
+    for scope, model in statuses._get_status_models().items():
+        records = env[model]
+        count = _backfill_default_status(env, records._table, records._client_status_history_field, scope)
+        records.invalidate_model(["client_status_id", "client_status_date"])
+        _logger.info("client_status: default %s status given to %s existing records", scope, count)
+
+
+def _backfill_default_status(env, table, history_field, scope):
+    """Set the default status (the company's own, else the shared one) on the
+    rows of ``table`` that have none, and log them; return how many."""
+    env.cr.execute(
+        SQL(
+            """
+            WITH updated AS (
+                UPDATE %(table)s AS rec
+                   SET client_status_id = status.id, client_status_date = now() AT TIME ZONE 'UTC'
+                  FROM %(table)s AS src
+                  JOIN LATERAL (
+                        SELECT id FROM client_status
+                         WHERE scope = %(scope)s AND is_default AND active
+                           AND (company_id = src.company_id OR company_id IS NULL)
+                         ORDER BY company_id NULLS LAST
+                         LIMIT 1
+                  ) AS status ON TRUE
+                 WHERE rec.id = src.id AND rec.client_status_id IS NULL
+             RETURNING rec.id, rec.client_status_id, rec.company_id, rec.client_status_date
+            ), logged AS (
+                INSERT INTO client_status_history (
+                    %(history_field)s, scope, status_to_id, date, user_id, source, company_id,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT id, %(scope)s, client_status_id, client_status_date, %(uid)s, 'install',
+                       company_id, %(uid)s, client_status_date, %(uid)s, client_status_date
+                  FROM updated
+             RETURNING 1
+            )
+            SELECT count(*) FROM logged
+            """,
+            table=SQL.identifier(table),
+            history_field=SQL.identifier(history_field),
+            scope=scope,
+            uid=env.uid,
+        )
+    )
+    return env.cr.fetchone()[0]

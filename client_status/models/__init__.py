@@ -1,0 +1,5 @@
+from . import client_status
+from . import client_status_history
+from . import client_status_mixin
+from . import res_partner
+from . import crm_lead

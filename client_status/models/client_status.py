@@ -1,0 +1,281 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+SCOPES = [("partner", "Contacts"), ("lead", "Leads")]
+
+# The semantic kinds a status can carry, whatever its (translated) name. Later
+# features key on them: rules never touch a blacklist-kind status, a won-kind
+# lead status is what "won" means, etc.
+KINDS = [
+    ("prospect", "Prospect"),
+    ("customer", "Customer"),
+    ("inactive", "Inactive"),
+    ("blacklist", "Blacklist"),
+    ("open", "Open"),
+    ("waiting", "Waiting for the client"),
+    ("won", "Won"),
+    ("lost", "Lost"),
+    ("archive", "Archive"),
+]
+
+
+class ClientStatus(models.Model):
+    _name = "client.status"
+    _description = "Client Status"
+    _order = "scope, sequence, id"
+    _parent_name = "parent_id"
+    _rec_names_search = ["name", "code"]
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Short technical name, unique per scope and company; used by rules and imports.",
+    )
+    scope = fields.Selection(
+        SCOPES,
+        required=True,
+        default=lambda self: self.env.context.get("default_scope", "partner"),
+        help="Whether the status applies to contacts or to leads.",
+    )
+    kind = fields.Selection(
+        KINDS,
+        required=True,
+        default="prospect",
+        help="What the status means, whatever its name: automation and rules rely on it.",
+    )
+    parent_id = fields.Many2one(
+        "client.status",
+        string="Parent Status",
+        index=True,
+        ondelete="restrict",
+        domain="[('scope', '=', scope), ('parent_id', '=', False), ('id', '!=', id)]",
+        help="Groups statuses in two levels, e.g. Active > One-time, Periodic, Regular.",
+    )
+    child_ids = fields.One2many("client.status", "parent_id", string="Sub-statuses")
+    complete_name = fields.Char(compute="_compute_complete_name", recursive=True, store=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer(string="Color Index")
+    fold = fields.Boolean(
+        string="Folded in Kanban",
+        help="The column of this status is folded in kanban views grouped by status.",
+    )
+    active = fields.Boolean(default=True)
+    description = fields.Text(
+        translate=True,
+        help="The criteria of the status: who belongs here and what to do with them.",
+    )
+    is_default = fields.Boolean(
+        string="Default",
+        help="Given to new records of the scope (one default per scope and company).",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to share the status between companies.",
+    )
+    record_count = fields.Integer(string="Records", compute="_compute_record_count")
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for status in self:
+            if status.parent_id:
+                status.complete_name = f"{status.parent_id.complete_name} / {status.name}"
+            else:
+                status.complete_name = status.name
+
+    def _compute_record_count(self):
+        counts = self._get_usage_counts(with_archived=False)
+        for status in self:
+            status.record_count = counts.get(status.id, 0)
+
+    def _compute_display_name(self):
+        for status in self:
+            status.display_name = status.complete_name or status.name
+
+    @api.constrains("code", "scope", "company_id")
+    def _check_code_unique(self):
+        domain = [
+            ("code", "in", self.mapped("code")),
+            ("scope", "in", self.mapped("scope")),
+        ]
+        groups = self.with_context(active_test=False)._read_group(
+            domain, ["code", "scope", "company_id"], ["__count"]
+        )
+        duplicates = [(code, scope) for code, scope, __, count in groups if count > 1]
+        if duplicates:
+            raise ValidationError(
+                _(
+                    "The code %(code)s is already used by another status of the same "
+                    "scope and company: codes must be unique.",
+                    code=duplicates[0][0],
+                )
+            )
+
+    @api.constrains("is_default", "scope", "company_id", "active")
+    def _check_is_default(self):
+        scopes = self.filtered("is_default").mapped("scope")
+        if not scopes:
+            return
+        groups = self._read_group(
+            [("is_default", "=", True), ("scope", "in", scopes)],
+            ["scope", "company_id"],
+            ["__count"],
+        )
+        for scope, company, count in groups:
+            if count > 1:
+                raise ValidationError(
+                    _(
+                        "Only one status can be the default for %(scope)s"
+                        " in %(company)s.",
+                        scope=dict(self._fields["scope"]._description_selection(self.env))[
+                            scope
+                        ],
+                        company=company.name or _("all companies"),
+                    )
+                )
+
+    @api.constrains("parent_id", "scope")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(_("A status cannot be its own parent."))
+        for status in self.filtered("parent_id"):
+            if status.parent_id.scope != status.scope:
+                raise ValidationError(
+                    _(
+                        "The status %(status)s and its parent %(parent)s must have the same scope.",
+                        status=status.name,
+                        parent=status.parent_id.name,
+                    )
+                )
+            if status.parent_id.parent_id or status.child_ids:
+                raise ValidationError(
+                    _(
+                        "Statuses have two levels at most: %(status)s cannot be both"
+                        " a parent and a sub-status.",
+                        status=status.name,
+                    )
+                )
+
+    def write(self, vals):
+        if vals.get("active") is False:
+            self._check_archivable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        counts = self._get_usage_counts(with_archived=True, with_history=True)
+        used = self.filtered(lambda status: counts.get(status.id))
+        if used:
+            raise UserError(
+                _(
+                    "The status %(status)s is in use (%(count)s records or history rows)"
+                    " and cannot be deleted: archive it instead.",
+                    status=used[0].display_name,
+                    count=counts[used[0].id],
+                )
+            )
+
+    def action_archive(self):
+        """Archive the statuses; when records still use them, open the wizard
+        that asks which status to move those records to first."""
+        self._check_archivable(check_usage=False)
+        if any(self._get_usage_counts(with_archived=True).values()):
+            return self.env["client.status.archive"]._action_open(self)
+        return super().action_archive()
+
+    def action_open_records(self):
+        """Open the records (contacts or leads) that have this status."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "client_status.res_partner_action"
+            if self.scope == "partner"
+            else "client_status.crm_lead_action"
+        )
+        action.update(
+            {
+                "domain": [("client_status_id", "=", self.id)],
+                "context": {"default_client_status_id": self.id},
+            }
+        )
+        return action
+
+    @api.model
+    def _get_status_models(self):
+        """Map each scope to the model whose records carry a status of it.
+
+        Override to add a scope served by another model."""
+        return {"partner": "res.partner", "lead": "crm.lead"}
+
+    @api.model
+    def _get_default_status(self, scope, company=None):
+        """Return the default status of ``scope`` for ``company`` (the current
+        company by default): the company's own default, else the shared one."""
+        company = company or self.env.company
+        # sudo: the catalogue is configuration; records created by users who
+        # cannot read it (portal sign-up, public forms) still get their default.
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("scope", "=", scope),
+                    ("is_default", "=", True),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+            .sudo(False)
+        )
+
+    def _get_usage_counts(self, with_archived, with_history=False):
+        """Count, per status of ``self``, the records that use it (archived
+        records too when ``with_archived``), plus the history rows that name it
+        when ``with_history``. One grouped query per model."""
+        counts = dict.fromkeys(self.ids, 0)
+        for scope, model in self._get_status_models().items():
+            statuses = self.filtered(lambda s, scope=scope: s.scope == scope)
+            if not statuses:
+                continue
+            # sudo: usage is counted over every record, also those the user
+            # cannot see, so that no record is left with an archived status.
+            records = self.env[model].with_context(active_test=not with_archived).sudo()
+            for status, count in records._read_group(
+                [("client_status_id", "in", statuses.ids)], ["client_status_id"], ["__count"]
+            ):
+                counts[status.id] += count
+        if with_history:
+            history = self.env["client.status.history"].sudo()  # idem
+            for field in ("status_from_id", "status_to_id"):
+                for status, count in history._read_group(
+                    [(field, "in", self.ids)], [field], ["__count"]
+                ):
+                    counts[status.id] += count
+        return counts
+
+    def _check_archivable(self, check_usage=True):
+        """Refuse to archive a default status or, with ``check_usage``, a
+        status still in use (the archive wizard moves its records first)."""
+        defaults = self.filtered("is_default")
+        if defaults:
+            raise UserError(
+                _(
+                    "The status %(status)s is the default of its scope: make another"
+                    " status the default before archiving it.",
+                    status=defaults[0].display_name,
+                )
+            )
+        if not check_usage:
+            return
+        counts = self._get_usage_counts(with_archived=True)
+        used = self.filtered(lambda status: counts.get(status.id))
+        if used:
+            raise UserError(
+                _(
+                    "%(count)s records still have the status %(status)s: use the"
+                    " Archive action, which moves them to another status first.",
+                    count=counts[used[0].id],
+                    status=used[0].display_name,
+                )
+            )

@@ -1,0 +1,147 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class ClientStatusMixin(models.AbstractModel):
+    """A client status on a model, with its history.
+
+    The inheriting model sets ``_client_status_scope`` (the scope of its
+    statuses) and ``_client_status_history_field`` (the field of
+    ``client.status.history`` pointing to it). Every change of
+    ``client_status_id`` made through the ORM (create, write, import, kanban
+    drag and drop, commercial-entity sync) gets its history row, written with
+    one INSERT per create/write call.
+
+    The context may name the origin of a change: ``client_status_source`` (one
+    of the history sources, ``manual`` by default, ``import`` during an import)
+    and ``client_status_reason`` (free text).
+    """
+
+    _name = "client.status.mixin"
+    _description = "Client Status Mixin"
+    _client_status_scope = None
+    _client_status_history_field = None
+
+    client_status_id = fields.Many2one(
+        "client.status",
+        string="Client Status",
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
+        group_expand="_read_group_client_status_id",
+        default=lambda self: self._default_client_status_id(),
+        domain=lambda self: [("scope", "=", self._client_status_scope)],
+    )
+    client_status_color = fields.Integer(related="client_status_id.color", string="Status Color")
+    client_status_kind = fields.Selection(
+        related="client_status_id.kind", string="Status Kind", store=True
+    )
+    client_status_parent_id = fields.Many2one(
+        related="client_status_id.parent_id", string="Parent Status", store=True
+    )
+    client_status_date = fields.Datetime(
+        string="Status Since", readonly=True, copy=False, help="When the status last changed."
+    )
+    client_status_history_count = fields.Integer(
+        string="Status Changes",
+        compute="_compute_client_status_history_count",
+        groups="client_status.client_status_group_user",
+    )
+
+    @api.model
+    def _default_client_status_id(self):
+        return self.env["client.status"]._get_default_status(self._client_status_scope)
+
+    def _compute_client_status_history_count(self):
+        field = self._client_status_history_field
+        counts = dict(
+            self.env["client.status.history"]._read_group(
+                [(field, "in", self.ids)], [field], ["__count"]
+            )
+        )
+        for record in self:
+            record.client_status_history_count = counts.get(record, 0)
+
+    @api.model
+    def _read_group_client_status_id(self, statuses, domain):
+        """Kanban columns: every active status of the scope, plus those the
+        grouped records already have."""
+        return statuses.search(
+            ["|", ("id", "in", statuses.ids), ("scope", "=", self._client_status_scope)],
+            order=statuses._order,
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._client_status_log_changes(dict.fromkeys(records.ids, (False, False)))
+        return records
+
+    def write(self, vals):
+        if "client_status_id" not in vals:
+            return super().write(vals)
+        before = {
+            record.id: (record.client_status_id.id, record.client_status_date) for record in self
+        }
+        res = super().write(vals)
+        self._client_status_log_changes(before)
+        return res
+
+    def action_open_client_status_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "client_status.client_status_history_action"
+        )
+        action["domain"] = [(self._client_status_history_field, "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def _client_status_source(self):
+        """The history source of the changes made in the current context."""
+        if self.env.context.get("client_status_source"):
+            return self.env.context["client_status_source"]
+        if self.env.context.get("import_file"):
+            return "import"
+        return "manual"
+
+    def _client_status_reason(self):
+        """The reason recorded with the changes made in the current context."""
+        return self.env.context.get("client_status_reason")
+
+    def _client_status_company(self):
+        """The company a record's history rows belong to (for multi-company
+        rules); the record's own company by default."""
+        self.ensure_one()
+        return self.company_id
+
+    def _client_status_log_changes(self, before):
+        """Write the history rows of the records of ``self`` whose status
+        differs from ``before`` and stamp their ``client_status_date``.
+
+        :param dict before: ``{record_id: (status_id, status_date)}`` as they
+            were before the change
+        """
+        changed = self.filtered(lambda rec: rec.client_status_id.id != before[rec.id][0])
+        if not changed:
+            return
+        changes = [
+            (
+                record.id,
+                before[record.id][0] or None,
+                record.client_status_id.id or None,
+                before[record.id][1] or None,
+                record._client_status_company().id or None,
+            )
+            for record in changed
+        ]
+        self.env["client.status.history"]._insert_rows(
+            self._client_status_history_field,
+            self._client_status_scope,
+            changes,
+            self._client_status_source(),
+            self._client_status_reason(),
+        )
+        changed.client_status_date = fields.Datetime.now()
+        changed.invalidate_recordset(["client_status_history_count"])

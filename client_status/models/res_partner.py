@@ -1,0 +1,63 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, models
+
+
+class ResPartner(models.Model):
+    """The status of a contact belongs to its commercial entity: a company's
+    status is synced to its individual contacts like its VAT number."""
+
+    _name = "res.partner"
+    _inherit = ["res.partner", "client.status.mixin"]
+    _client_status_scope = "partner"
+    _client_status_history_field = "partner_id"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A contact created under a company gets the company's status at once
+        # (one history row), not the default status then the company's.
+        parent_ids = {
+            vals["parent_id"]
+            for vals in vals_list
+            if vals.get("parent_id") and not vals.get("is_company") and "client_status_id" not in vals
+        }
+        if parent_ids:
+            parents = self.browse(parent_ids)
+            status_by_parent = {
+                parent.id: parent.commercial_partner_id.client_status_id.id for parent in parents
+            }
+            vals_list = [
+                dict(vals, client_status_id=status_by_parent[vals["parent_id"]])
+                if vals.get("parent_id") in status_by_parent
+                and not vals.get("is_company")
+                and "client_status_id" not in vals
+                else vals
+                for vals in vals_list
+            ]
+        return super().create(vals_list)
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ["client_status_id"]
+
+    def _commercial_sync_from_company(self):
+        return super(
+            ResPartner, self._client_status_with_sync_reason()
+        )._commercial_sync_from_company()
+
+    def _commercial_sync_to_children(self, fields_to_sync=None):
+        return super(
+            ResPartner, self._client_status_with_sync_reason()
+        )._commercial_sync_to_children(fields_to_sync)
+
+    def _client_status_with_sync_reason(self):
+        """Name the commercial entity as the reason of synced status changes,
+        unless the change already carries a reason."""
+        if self.env.context.get("client_status_reason") or len(self.commercial_partner_id) != 1:
+            return self
+        return self.with_context(
+            client_status_reason=_(
+                "Status of the commercial entity %(name)s",
+                name=self.commercial_partner_id.display_name,
+            )
+        )

@@ -1,0 +1,65 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class ClientStatusArchive(models.TransientModel):
+    """Archive statuses that records still use: move those records (archived
+    ones included) to another status of the same scope, with their history
+    rows, then archive the statuses."""
+
+    _name = "client.status.archive"
+    _description = "Archive Client Statuses"
+
+    status_ids = fields.Many2many(
+        "client.status", string="Statuses to Archive", required=True, readonly=True
+    )
+    scope = fields.Selection(related="status_ids.scope")
+    target_status_id = fields.Many2one(
+        "client.status",
+        string="Move Records To",
+        required=True,
+        domain="[('scope', '=', scope), ('id', 'not in', status_ids)]",
+    )
+    reason = fields.Char(help="Stored on the history row of every moved record.")
+    record_count = fields.Integer(string="Records to Move", compute="_compute_record_count")
+
+    @api.depends("status_ids")
+    def _compute_record_count(self):
+        for wizard in self:
+            counts = wizard.status_ids._get_usage_counts(with_archived=True)
+            wizard.record_count = sum(counts.values())
+
+    @api.model
+    def _action_open(self, statuses):
+        """Return the action opening the wizard for ``statuses``."""
+        if len(set(statuses.mapped("scope"))) > 1:
+            raise UserError(_("Archive contact statuses and lead statuses separately."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Archive Statuses"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_status_ids": statuses.ids},
+        }
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.target_status_id in self.status_ids or self.target_status_id.scope != self.scope:
+            raise UserError(_("Choose a status of the same scope that is not being archived."))
+        model = self.env["client.status"]._get_status_models()[self.scope]
+        records = (
+            self.env[model]
+            .with_context(active_test=False)
+            .search([("client_status_id", "in", self.status_ids.ids)])
+        )
+        reason = self.reason or _(
+            "Status %(statuses)s archived", statuses=", ".join(self.status_ids.mapped("name"))
+        )
+        records.with_context(
+            client_status_source="manual", client_status_reason=reason
+        ).write({"client_status_id": self.target_status_id.id})
+        self.status_ids.action_archive()
+        return {"type": "ir.actions.act_window_close"}

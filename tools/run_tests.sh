@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make test`: a fresh database, the addon installed from its `pip install .`
+# copy, then two runners over the same suite:
+#  1. Odoo's own runner (--test-enable): at_install and post_install tests,
+#     HttpCase tours in headless Chromium;
+#  2. pytest (pytest-odoo) over the installed tests, ending with pytest's summary.
+# Exits non-zero when either runner fails or when any test was skipped.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/postgres.sh"
+
+TEST_DB=${TEST_DB:-client_status_test}
+TEST_HTTP_PORT=${TEST_HTTP_PORT:-8169}
+LOG_DIR=${LOG_DIR:-$CACHE_DIR/logs}
+
+"$REPO_DIR/tools/setup_env.sh"
+ensure_postgres
+VENV_DIR=$(venv_dir)
+PY=$VENV_DIR/bin/python
+mkdir -p "$LOG_DIR"
+log_file=$LOG_DIR/odoo-test.log
+
+addon_dir=$("$PY" -c 'import odoo.addons.client_status as m; print(m.__path__[0])')
+case "$addon_dir" in
+    */site-packages/odoo/addons/client_status) log "testing the pip-installed addon at $addon_dir" ;;
+    *) die "client_status resolves to $addon_dir, not to its pip-installed copy" ;;
+esac
+
+log "fresh database $TEST_DB"
+dropdb --if-exists "$TEST_DB"
+
+odoo_args=(--database "$TEST_DB" --db-filter "^$TEST_DB\$" --addons-path "$ODOO_SRC/addons"
+           --http-port "$TEST_HTTP_PORT" --max-cron-threads 0 --stop-after-init)
+
+log "1/2 Odoo's runner: install client_status with demo data, run its tests and tours (log: $log_file)"
+set +e
+"$PY" "$ODOO_SRC/odoo-bin" "${odoo_args[@]}" -i client_status \
+    --test-enable --test-tags /client_status --log-level test >"$log_file" 2>&1
+odoo_rc=$?
+set -e
+grep -E " (ERROR|CRITICAL) |FAIL: |^Traceback" "$log_file" | head -n 60 || true
+grep -E "tests when loading database|post-tests in|Starting .*tests|Ran [0-9]+ tests" "$log_file" | tail -n 5 || true
+skipped=$(grep -cE "client_status.* skipped .* : " "$log_file" || true)
+if [ "$odoo_rc" -ne 0 ]; then
+    log "Odoo's runner failed (exit $odoo_rc): see $log_file"
+fi
+if [ "$skipped" -ne 0 ]; then
+    grep -E "client_status.* skipped .* : " "$log_file" >&2
+    log "$skipped test(s) skipped in Odoo's runner: a skipped test or tour counts as a failure"
+fi
+
+log "2/2 pytest (pytest-odoo) over $addon_dir/tests"
+set +e
+(cd "$LOG_DIR" && "$VENV_DIR/bin/pytest" -p no:cacheprovider -q \
+    --odoo-database "$TEST_DB" --odoo-log-level warn \
+    --odoo-http --odoo-addons-path "$ODOO_SRC/addons" --odoo-extra "http-port=$TEST_HTTP_PORT" \
+    -k "not Tour" "$addon_dir/tests")
+pytest_rc=$?
+set -e
+
+[ "$odoo_rc" -eq 0 ] && [ "$skipped" -eq 0 ] && [ "$pytest_rc" -eq 0 ]
