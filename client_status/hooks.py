@@ -10,6 +10,7 @@ _logger = logging.getLogger(__name__)
 def post_init_hook(env):
     """Give every existing contact and lead the default status of its scope,
     with an ``install`` history row each: one statement per scope."""
+    env.flush_all()
     statuses = env["client.status"]
     for scope, model in statuses._get_status_models().items():
         records = env[model]

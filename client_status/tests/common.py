@@ -1,0 +1,87 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from odoo.sql_db import Cursor
+from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
+
+
+class ClientStatusCommon(TransactionCase):
+    """Own catalogues, companies, contacts and users for the client_status
+    tests; the seeded catalogue is pushed out of the way, demo data unused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.Status = cls.env["client.status"]
+        cls.History = cls.env["client.status.history"]
+        seeded = cls.Status.with_context(active_test=False).search([])
+        seeded.write({"is_default": False, "sequence": 9999})
+
+        cls.status_prospect = cls._create_status("Test Prospect", "t_prospect", "partner", "prospect", 1, is_default=True)
+        cls.status_new = cls._create_status("Test New", "t_new", "partner", "customer", 2)
+        cls.status_regular = cls._create_status("Test Regular", "t_regular", "partner", "customer", 3)
+        cls.status_blacklist = cls._create_status("Test Blacklist", "t_blacklist", "partner", "blacklist", 4, fold=True)
+        cls.status_lead_open = cls._create_status("Test Open", "t_open", "lead", "open", 1, is_default=True)
+        cls.status_lead_waiting = cls._create_status("Test Waiting", "t_waiting", "lead", "waiting", 2)
+        cls.status_lead_won = cls._create_status("Test Won", "t_won", "lead", "won", 3, fold=True)
+
+        cls.company = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Client Status Company B"})
+        cls.client = cls.env["res.partner"].create({"name": "Test Client Company", "is_company": True})
+        cls.client_contact = cls.env["res.partner"].create(
+            {"name": "Test Client Contact", "parent_id": cls.client.id}
+        )
+        cls.individual = cls.env["res.partner"].create({"name": "Test Individual"})
+
+        cls.salesman = new_test_user(
+            cls.env,
+            login="cs_salesman",
+            groups="sales_team.group_sale_salesman",
+            name="Client Status Salesman",
+        )
+        cls.sales_manager = new_test_user(
+            cls.env,
+            login="cs_sales_manager",
+            groups="sales_team.group_sale_manager",
+            name="Client Status Sales Manager",
+        )
+        cls.lead = cls.env["crm.lead"].create(
+            {"name": "Test Lead", "partner_id": cls.client.id, "user_id": cls.salesman.id}
+        )
+
+    @classmethod
+    def _create_status(cls, name, code, scope, kind, sequence, **values):
+        return cls.Status.create(
+            dict(name=name, code=code, scope=scope, kind=kind, sequence=sequence, **values)
+        )
+
+    def _history(self, records):
+        """The history rows of ``records`` (contacts or leads), oldest first."""
+        field = records._client_status_history_field
+        return self.History.search([(field, "in", records.ids)], order="id")
+
+    @contextmanager
+    def _capture_queries(self):
+        """Collect the SQL statements run inside the block (flushed first and
+        last, so that the ORM's pending writes land where they belong)."""
+        queries = []
+        execute = Cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=None):
+            queries.append(query.code if isinstance(query, SQL) else query)
+            return execute(cr, query, params, log_exceptions)
+
+        self.env.flush_all()
+        with patch.object(Cursor, "execute", spy):
+            yield queries
+            self.env.flush_all()
+
+    @staticmethod
+    def _count_history_inserts(queries):
+        return sum(
+            1 for query in queries if "INSERT INTO client_status_history" in " ".join(query.split())
+        )

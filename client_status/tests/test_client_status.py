@@ -1,0 +1,76 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import ClientStatusCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusCatalogue(ClientStatusCommon):
+    def test_default_one_per_scope_and_company(self):
+        with self.assertRaises(ValidationError):
+            self._create_status("Second Default", "t_second", "partner", "prospect", 9, is_default=True)
+        # the other scope and another company each have their own default
+        self.assertEqual(self.status_lead_open.is_default, True)
+        company_default = self._create_status(
+            "B Default", "t_b_default", "partner", "prospect", 9,
+            is_default=True, company_id=self.company_b.id,
+        )
+        self.assertEqual(
+            self.Status._get_default_status("partner", self.company_b), company_default
+        )
+        self.assertEqual(self.Status._get_default_status("partner", self.company), self.status_prospect)
+
+    def test_default_status_on_new_records(self):
+        partner = self.env["res.partner"].create({"name": "Fresh"})
+        lead = self.env["crm.lead"].create({"name": "Fresh Lead"})
+        self.assertEqual(partner.client_status_id, self.status_prospect)
+        self.assertEqual(lead.client_status_id, self.status_lead_open)
+
+    def test_unique_code_per_scope_and_company(self):
+        with self.assertRaises(ValidationError):
+            self._create_status("Duplicate", "t_new", "partner", "customer", 9)
+        # same code in the other scope, or in another company, is fine
+        other_scope = self._create_status("Lead New", "t_new", "lead", "open", 9)
+        other_company = self._create_status(
+            "B New", "t_new", "partner", "customer", 9, company_id=self.company_b.id
+        )
+        self.assertEqual((other_scope | other_company).mapped("code"), ["t_new", "t_new"])
+
+    def test_unique_code_counts_archived_statuses(self):
+        self.status_regular.copy({"code": "t_archived", "name": "Archived"}).active = False
+        with self.assertRaises(ValidationError):
+            self._create_status("Again", "t_archived", "partner", "customer", 9)
+
+    def test_parent_same_scope(self):
+        with self.assertRaises(ValidationError):
+            self._create_status("Wrong Scope", "t_wrong", "lead", "open", 9, parent_id=self.status_new.id)
+
+    def test_parent_two_levels(self):
+        child = self._create_status("One-time", "t_one_time", "partner", "customer", 9, parent_id=self.status_regular.id)
+        self.assertEqual(child.display_name, "Test Regular / One-time")
+        with self.assertRaises(ValidationError):
+            self._create_status("Too Deep", "t_deep", "partner", "customer", 9, parent_id=child.id)
+        with self.assertRaises(ValidationError):
+            # a parent cannot itself become a sub-status
+            self.status_regular.parent_id = self.status_new
+
+    def test_parent_no_cycle(self):
+        with self.assertRaises(ValidationError):
+            self.status_new.parent_id = self.status_new
+
+    def test_form_defaults_scope_from_context(self):
+        form = Form(self.Status.with_context(default_scope="lead"))
+        form.name = "From the Form"
+        form.code = "t_form"
+        status = form.save()
+        self.assertEqual(status.scope, "lead")
+        self.assertEqual(status.record_count, 0)
+
+    def test_record_count(self):
+        count = self.status_prospect.record_count
+        self.env["res.partner"].create([{"name": "A"}, {"name": "B", "active": False}])
+        self.status_prospect.invalidate_recordset(["record_count"])
+        # archived records are not counted
+        self.assertEqual(self.status_prospect.record_count, count + 1)

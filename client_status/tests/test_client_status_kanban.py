@@ -1,0 +1,38 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from .common import ClientStatusCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusKanban(ClientStatusCommon):
+    def _columns(self, model, domain):
+        # what the kanban view asks for (lazy grouping, as the web client does)
+        result = self.env[model].web_read_group(domain, ["client_status_id"], ["client_status_id"])
+        return {
+            group["client_status_id"][0]: (group["client_status_id_count"], group["__fold"])
+            for group in result["groups"]
+            if group["client_status_id"]
+        }
+
+    def test_partner_columns_include_empty_statuses(self):
+        columns = self._columns("res.partner", [("id", "=", self.individual.id)])
+        self.assertEqual(columns[self.status_prospect.id], (1, False))
+        # empty columns are there, folded as their status says
+        self.assertEqual(columns[self.status_regular.id], (0, False))
+        self.assertEqual(columns[self.status_blacklist.id], (0, True))
+        # lead statuses are not contact columns
+        self.assertNotIn(self.status_lead_open.id, columns)
+
+    def test_lead_columns_include_empty_statuses(self):
+        columns = self._columns("crm.lead", [("id", "=", self.lead.id)])
+        self.assertEqual(columns[self.status_lead_open.id], (1, False))
+        self.assertEqual(columns[self.status_lead_waiting.id], (0, False))
+        self.assertEqual(columns[self.status_lead_won.id], (0, True))
+        self.assertNotIn(self.status_prospect.id, columns)
+
+    def test_archived_statuses_are_not_columns(self):
+        self.status_regular.action_archive()
+        columns = self._columns("res.partner", [("id", "=", self.individual.id)])
+        self.assertNotIn(self.status_regular.id, columns)

@@ -1,0 +1,72 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import ClientStatusCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusSecurity(ClientStatusCommon):
+    def test_groups_implied_by_sales_groups(self):
+        self.assertEqual(self.salesman.has_group("client_status.client_status_group_user"), True)
+        self.assertEqual(self.salesman.has_group("client_status.client_status_group_manager"), False)
+        self.assertEqual(self.sales_manager.has_group("client_status.client_status_group_manager"), True)
+
+    def test_salesman_sets_statuses(self):
+        lead = self.lead.with_user(self.salesman)
+        lead.client_status_id = self.status_lead_waiting
+        partner = self.individual.with_user(self.salesman)
+        partner.client_status_id = self.status_regular
+        self.assertEqual(self._history(self.lead)[-1].user_id, self.salesman)
+        self.assertEqual(self._history(self.individual)[-1].user_id, self.salesman)
+        self.assertEqual(partner.client_status_history_count, 2)
+
+    def test_salesman_cannot_edit_catalogue(self):
+        Status = self.Status.with_user(self.salesman)
+        self.assertEqual(Status.browse(self.status_new.id).name, "Test New")
+        with self.assertRaises(AccessError):
+            Status.create({"name": "Sneaky", "code": "t_sneaky", "scope": "partner"})
+        with self.assertRaises(AccessError):
+            Status.browse(self.status_new.id).write({"name": "Renamed"})
+        with self.assertRaises(AccessError):
+            Status.browse(self.status_new.id).unlink()
+        with self.assertRaises(AccessError):
+            self.env["client.status.archive"].with_user(self.salesman).create(
+                {"status_ids": self.status_new.ids, "target_status_id": self.status_regular.id}
+            )
+
+    def test_manager_edits_catalogue(self):
+        Status = self.Status.with_user(self.sales_manager)
+        status = Status.create({"name": "Managed", "code": "t_managed", "scope": "partner"})
+        status.name = "Renamed"
+        status.unlink()
+        self.assertEqual(status.exists(), Status)
+
+    def test_employee_without_sales_rights_reads_statuses(self):
+        employee = new_test_user(self.env, login="cs_employee", groups="base.group_user")
+        partner = self.individual.with_user(employee)
+        self.assertEqual(partner.client_status_id.name, "Test Prospect")
+        with self.assertRaises(AccessError):
+            self.History.with_user(employee).search([])
+
+    def test_other_company_statuses_invisible(self):
+        status_b = self._create_status(
+            "B Only", "t_b_only", "partner", "customer", 9, company_id=self.company_b.id
+        )
+        user_a = new_test_user(
+            self.env,
+            login="cs_salesman_a",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        visible = self.Status.with_user(user_a).search([("scope", "=", "partner")])
+        self.assertIn(self.status_new, visible)
+        self.assertNotIn(status_b, visible)
+        # nor its history rows
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Client", "company_id": self.company_b.id, "client_status_id": status_b.id}
+        )
+        self.assertEqual(len(self._history(partner_b)), 1)
+        self.assertEqual(self.History.with_user(user_a).search([("partner_id", "=", partner_b.id)]), self.History)
