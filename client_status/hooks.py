@@ -14,9 +14,15 @@ def post_init_hook(env):
     statuses = env["client.status"]
     for scope, model in statuses._get_status_models().items():
         records = env[model]
-        count = _backfill_default_status(env, records._table, records._client_status_history_field, scope)
+        count = _backfill_default_status(
+            env, records._table, records._client_status_history_field, scope
+        )
         records.invalidate_model(["client_status_id", "client_status_date"])
-        _logger.info("client_status: default %s status given to %s existing records", scope, count)
+        _logger.info(
+            "client_status: default %s status given to %s existing records",
+            scope,
+            count,
+        )
 
 
 def _backfill_default_status(env, table, history_field, scope):
@@ -27,7 +33,8 @@ def _backfill_default_status(env, table, history_field, scope):
             """
             WITH updated AS (
                 UPDATE %(table)s AS rec
-                   SET client_status_id = status.id, client_status_date = now() AT TIME ZONE 'UTC'
+                   SET client_status_id = status.id,
+                       client_status_date = now() AT TIME ZONE 'UTC'
                   FROM %(table)s AS src
                   JOIN LATERAL (
                         SELECT id FROM client_status
@@ -37,13 +44,15 @@ def _backfill_default_status(env, table, history_field, scope):
                          LIMIT 1
                   ) AS status ON TRUE
                  WHERE rec.id = src.id AND rec.client_status_id IS NULL
-             RETURNING rec.id, rec.client_status_id, rec.company_id, rec.client_status_date
+             RETURNING rec.id, rec.client_status_id, rec.company_id,
+                       rec.client_status_date
             ), logged AS (
                 INSERT INTO client_status_history (
-                    %(history_field)s, scope, status_to_id, date, user_id, source, company_id,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT id, %(scope)s, client_status_id, client_status_date, %(uid)s, 'install',
-                       company_id, %(uid)s, client_status_date, %(uid)s, client_status_date
+                    %(history_field)s, scope, status_to_id, date, user_id, source,
+                    company_id, create_uid, create_date, write_uid, write_date)
+                SELECT id, %(scope)s, client_status_id, client_status_date, %(uid)s,
+                       'install', company_id, %(uid)s, client_status_date, %(uid)s,
+                       client_status_date
                   FROM updated
              RETURNING 1
             )

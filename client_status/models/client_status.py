@@ -31,7 +31,8 @@ class ClientStatus(models.Model):
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
         required=True,
-        help="Short technical name, unique per scope and company; used by rules and imports.",
+        help="Short technical name, unique per scope and company; "
+        "used by rules and imports.",
     )
     scope = fields.Selection(
         SCOPES,
@@ -43,7 +44,8 @@ class ClientStatus(models.Model):
         KINDS,
         required=True,
         default="prospect",
-        help="What the status means, whatever its name: automation and rules rely on it.",
+        help="What the status means, whatever its name: "
+        "automation and rules rely on it.",
     )
     parent_id = fields.Many2one(
         "client.status",
@@ -51,10 +53,13 @@ class ClientStatus(models.Model):
         index=True,
         ondelete="restrict",
         domain="[('scope', '=', scope), ('parent_id', '=', False), ('id', '!=', id)]",
-        help="Groups statuses in two levels, e.g. Active > One-time, Periodic, Regular.",
+        help="Groups statuses in two levels, "
+        "e.g. Active > One-time, Periodic, Regular.",
     )
     child_ids = fields.One2many("client.status", "parent_id", string="Sub-statuses")
-    complete_name = fields.Char(compute="_compute_complete_name", recursive=True, store=True)
+    complete_name = fields.Char(
+        compute="_compute_complete_name", recursive=True, store=True
+    )
     sequence = fields.Integer(default=10)
     color = fields.Integer(string="Color Index")
     fold = fields.Boolean(
@@ -81,7 +86,9 @@ class ClientStatus(models.Model):
     def _compute_complete_name(self):
         for status in self:
             if status.parent_id:
-                status.complete_name = f"{status.parent_id.complete_name} / {status.name}"
+                status.complete_name = (
+                    f"{status.parent_id.complete_name} / {status.name}"
+                )
             else:
                 status.complete_name = status.name
 
@@ -129,9 +136,9 @@ class ClientStatus(models.Model):
                     _(
                         "Only one status can be the default for %(scope)s"
                         " in %(company)s.",
-                        scope=dict(self._fields["scope"]._description_selection(self.env))[
-                            scope
-                        ],
+                        scope=dict(
+                            self._fields["scope"]._description_selection(self.env)
+                        )[scope],
                         company=company.name or _("all companies"),
                     )
                 )
@@ -144,7 +151,8 @@ class ClientStatus(models.Model):
             if status.parent_id.scope != status.scope:
                 raise ValidationError(
                     _(
-                        "The status %(status)s and its parent %(parent)s must have the same scope.",
+                        "The status %(status)s and its parent %(parent)s must have"
+                        " the same scope.",
                         status=status.name,
                         parent=status.parent_id.name,
                     )
@@ -170,8 +178,8 @@ class ClientStatus(models.Model):
         if used:
             raise UserError(
                 _(
-                    "The status %(status)s is in use (%(count)s records or history rows)"
-                    " and cannot be deleted: archive it instead.",
+                    "The status %(status)s is in use (%(count)s records or history"
+                    " rows) and cannot be deleted: archive it instead.",
                     status=used[0].display_name,
                     count=counts[used[0].id],
                 )
@@ -242,7 +250,9 @@ class ClientStatus(models.Model):
             # cannot see, so that no record is left with an archived status.
             records = self.env[model].with_context(active_test=not with_archived).sudo()
             for status, count in records._read_group(
-                [("client_status_id", "in", statuses.ids)], ["client_status_id"], ["__count"]
+                [("client_status_id", "in", statuses.ids)],
+                ["client_status_id"],
+                ["__count"],
             ):
                 counts[status.id] += count
         if with_history:

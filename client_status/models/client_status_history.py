@@ -27,10 +27,18 @@ class ClientStatusHistory(models.Model):
 
     scope = fields.Selection(SCOPES, required=True, readonly=True, index=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Contact", index="btree_not_null", ondelete="cascade", readonly=True
+        "res.partner",
+        string="Contact",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
     )
     lead_id = fields.Many2one(
-        "crm.lead", string="Lead", index="btree_not_null", ondelete="cascade", readonly=True
+        "crm.lead",
+        string="Lead",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
     )
     status_from_id = fields.Many2one(
         "client.status", string="From", index=True, ondelete="restrict", readonly=True
@@ -39,7 +47,9 @@ class ClientStatusHistory(models.Model):
         "client.status", string="To", index=True, ondelete="restrict", readonly=True
     )
     date = fields.Datetime(required=True, readonly=True, index=True)
-    user_id = fields.Many2one("res.users", string="By", readonly=True, ondelete="set null")
+    user_id = fields.Many2one(
+        "res.users", string="By", readonly=True, ondelete="set null"
+    )
     source = fields.Selection(SOURCES, required=True, readonly=True, index=True)
     reason = fields.Text(readonly=True)
     days_in_previous = fields.Float(
@@ -47,7 +57,8 @@ class ClientStatusHistory(models.Model):
         digits=(16, 1),
         readonly=True,
         aggregator="avg",
-        help="How long the record had its previous status (empty for its first status).",
+        help="How long the record had its previous status "
+        "(empty for its first status).",
     )
     company_id = fields.Many2one("res.company", index=True, readonly=True)
 
@@ -74,7 +85,9 @@ class ClientStatusHistory(models.Model):
         if not changes:
             return
         assert record_field in ("partner_id", "lead_id"), record_field
-        record_ids, from_ids, to_ids, previous_dates, company_ids = zip(*changes, strict=True)
+        record_ids, from_ids, to_ids, previous_dates, company_ids = zip(
+            *changes, strict=True
+        )
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
@@ -83,12 +96,14 @@ class ClientStatusHistory(models.Model):
                     %(record_field)s, scope, status_from_id, status_to_id, date,
                     user_id, source, reason, days_in_previous, company_id,
                     create_uid, create_date, write_uid, write_date)
-                SELECT change.record_id, %(scope)s, change.from_id, change.to_id, %(now)s,
+                SELECT change.record_id, %(scope)s, change.from_id, change.to_id,
+                       %(now)s,
                        %(uid)s, %(source)s, %(reason)s,
                        EXTRACT(EPOCH FROM %(now)s - change.previous_date) / 86400.0,
                        change.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(record_ids)s::int[], %(from_ids)s::int[], %(to_ids)s::int[],
-                              %(previous_dates)s::timestamp[], %(company_ids)s::int[])
+                  FROM unnest(%(record_ids)s::int[], %(from_ids)s::int[],
+                              %(to_ids)s::int[], %(previous_dates)s::timestamp[],
+                              %(company_ids)s::int[])
                     AS change(record_id, from_id, to_id, previous_date, company_id)
                 """,
                 record_field=SQL.identifier(record_field),

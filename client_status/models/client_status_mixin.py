@@ -34,7 +34,9 @@ class ClientStatusMixin(models.AbstractModel):
         default=lambda self: self._default_client_status_id(),
         domain=lambda self: [("scope", "=", self._client_status_scope)],
     )
-    client_status_color = fields.Integer(related="client_status_id.color", string="Status Color")
+    client_status_color = fields.Integer(
+        related="client_status_id.color", string="Status Color"
+    )
     client_status_kind = fields.Selection(
         related="client_status_id.kind", string="Status Kind", store=True
     )
@@ -42,7 +44,10 @@ class ClientStatusMixin(models.AbstractModel):
         related="client_status_id.parent_id", string="Parent Status", store=True
     )
     client_status_date = fields.Datetime(
-        string="Status Since", readonly=True, copy=False, help="When the status last changed."
+        string="Status Since",
+        readonly=True,
+        copy=False,
+        help="When the status last changed.",
     )
     client_status_history_count = fields.Integer(
         string="Status Changes",
@@ -69,7 +74,11 @@ class ClientStatusMixin(models.AbstractModel):
         """Kanban columns: every active status of the scope, plus those the
         grouped records already have."""
         return statuses.search(
-            ["|", ("id", "in", statuses.ids), ("scope", "=", self._client_status_scope)],
+            [
+                "|",
+                ("id", "in", statuses.ids),
+                ("scope", "=", self._client_status_scope),
+            ],
             order=statuses._order,
         )
 
@@ -83,7 +92,8 @@ class ClientStatusMixin(models.AbstractModel):
         if "client_status_id" not in vals:
             return super().write(vals)
         before = {
-            record.id: (record.client_status_id.id, record.client_status_date) for record in self
+            record.id: (record.client_status_id.id, record.client_status_date)
+            for record in self
         }
         res = super().write(vals)
         self._client_status_log_changes(before)
@@ -123,7 +133,9 @@ class ClientStatusMixin(models.AbstractModel):
         :param dict before: ``{record_id: (status_id, status_date)}`` as they
             were before the change
         """
-        changed = self.filtered(lambda rec: rec.client_status_id.id != before[rec.id][0])
+        changed = self.filtered(
+            lambda rec: rec.client_status_id.id != before[rec.id][0]
+        )
         if not changed:
             return
         changes = [

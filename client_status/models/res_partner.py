@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, models
+from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
@@ -19,12 +20,15 @@ class ResPartner(models.Model):
         parent_ids = {
             vals["parent_id"]
             for vals in vals_list
-            if vals.get("parent_id") and not vals.get("is_company") and "client_status_id" not in vals
+            if vals.get("parent_id")
+            and not vals.get("is_company")
+            and "client_status_id" not in vals
         }
         if parent_ids:
             parents = self.browse(parent_ids)
             status_by_parent = {
-                parent.id: parent.commercial_partner_id.client_status_id.id for parent in parents
+                parent.id: parent.commercial_partner_id.client_status_id.id
+                for parent in parents
             }
             vals_list = [
                 dict(vals, client_status_id=status_by_parent[vals["parent_id"]])
@@ -35,6 +39,11 @@ class ResPartner(models.Model):
                 for vals in vals_list
             ]
         return super().create(vals_list)
+
+    def write(self, vals):
+        if "client_status_id" in vals and not {"parent_id", "is_company"} & vals.keys():
+            self._check_client_status_owner(vals["client_status_id"])
+        return super().write(vals)
 
     @api.model
     def _commercial_fields(self):
@@ -53,7 +62,10 @@ class ResPartner(models.Model):
     def _client_status_with_sync_reason(self):
         """Name the commercial entity as the reason of synced status changes,
         unless the change already carries a reason."""
-        if self.env.context.get("client_status_reason") or len(self.commercial_partner_id) != 1:
+        if (
+            self.env.context.get("client_status_reason")
+            or len(self.commercial_partner_id) != 1
+        ):
             return self
         return self.with_context(
             client_status_reason=_(
@@ -61,3 +73,20 @@ class ResPartner(models.Model):
                 name=self.commercial_partner_id.display_name,
             )
         )
+
+    def _check_client_status_owner(self, status_id):
+        """Refuse to give a contact another status than its commercial
+        entity's: the status is set on the commercial entity."""
+        contacts = self.filtered(
+            lambda partner: partner.commercial_partner_id != partner
+            and partner.commercial_partner_id.client_status_id.id != status_id
+        )
+        if contacts:
+            raise UserError(
+                _(
+                    "The status of %(contact)s is set on its company %(company)s:"
+                    " change it there.",
+                    contact=contacts[0].display_name,
+                    company=contacts[0].commercial_partner_id.display_name,
+                )
+            )

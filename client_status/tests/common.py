@@ -21,17 +21,35 @@ class ClientStatusCommon(TransactionCase):
         seeded = cls.Status.with_context(active_test=False).search([])
         seeded.write({"is_default": False, "sequence": 9999})
 
-        cls.status_prospect = cls._create_status("Test Prospect", "t_prospect", "partner", "prospect", 1, is_default=True)
-        cls.status_new = cls._create_status("Test New", "t_new", "partner", "customer", 2)
-        cls.status_regular = cls._create_status("Test Regular", "t_regular", "partner", "customer", 3)
-        cls.status_blacklist = cls._create_status("Test Blacklist", "t_blacklist", "partner", "blacklist", 4, fold=True)
-        cls.status_lead_open = cls._create_status("Test Open", "t_open", "lead", "open", 1, is_default=True)
-        cls.status_lead_waiting = cls._create_status("Test Waiting", "t_waiting", "lead", "waiting", 2)
-        cls.status_lead_won = cls._create_status("Test Won", "t_won", "lead", "won", 3, fold=True)
+        cls.status_prospect = cls._create_status(
+            "Test Prospect", "t_prospect", "partner", "prospect", 1, is_default=True
+        )
+        cls.status_new = cls._create_status(
+            "Test New", "t_new", "partner", "customer", 2
+        )
+        cls.status_regular = cls._create_status(
+            "Test Regular", "t_regular", "partner", "customer", 3
+        )
+        cls.status_blacklist = cls._create_status(
+            "Test Blacklist", "t_blacklist", "partner", "blacklist", 4, fold=True
+        )
+        cls.status_lead_open = cls._create_status(
+            "Test Open", "t_open", "lead", "open", 1, is_default=True
+        )
+        cls.status_lead_waiting = cls._create_status(
+            "Test Waiting", "t_waiting", "lead", "waiting", 2
+        )
+        cls.status_lead_won = cls._create_status(
+            "Test Won", "t_won", "lead", "won", 3, fold=True
+        )
 
         cls.company = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "Client Status Company B"})
-        cls.client = cls.env["res.partner"].create({"name": "Test Client Company", "is_company": True})
+        cls.company_b = cls.env["res.company"].create(
+            {"name": "Client Status Company B"}
+        )
+        cls.client = cls.env["res.partner"].create(
+            {"name": "Test Client Company", "is_company": True}
+        )
         cls.client_contact = cls.env["res.partner"].create(
             {"name": "Test Client Contact", "parent_id": cls.client.id}
         )
@@ -50,13 +68,24 @@ class ClientStatusCommon(TransactionCase):
             name="Client Status Sales Manager",
         )
         cls.lead = cls.env["crm.lead"].create(
-            {"name": "Test Lead", "partner_id": cls.client.id, "user_id": cls.salesman.id}
+            {
+                "name": "Test Lead",
+                "partner_id": cls.client.id,
+                "user_id": cls.salesman.id,
+            }
         )
 
     @classmethod
     def _create_status(cls, name, code, scope, kind, sequence, **values):
         return cls.Status.create(
-            dict(name=name, code=code, scope=scope, kind=kind, sequence=sequence, **values)
+            dict(
+                name=name,
+                code=code,
+                scope=scope,
+                kind=kind,
+                sequence=sequence,
+                **values,
+            )
         )
 
     def _history(self, records):
@@ -83,5 +112,7 @@ class ClientStatusCommon(TransactionCase):
     @staticmethod
     def _count_history_inserts(queries):
         return sum(
-            1 for query in queries if "INSERT INTO client_status_history" in " ".join(query.split())
+            1
+            for query in queries
+            if "INSERT INTO client_status_history" in " ".join(query.split())
         )

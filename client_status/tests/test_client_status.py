@@ -10,17 +10,27 @@ from .common import ClientStatusCommon
 class TestClientStatusCatalogue(ClientStatusCommon):
     def test_default_one_per_scope_and_company(self):
         with self.assertRaises(ValidationError):
-            self._create_status("Second Default", "t_second", "partner", "prospect", 9, is_default=True)
+            self._create_status(
+                "Second Default", "t_second", "partner", "prospect", 9, is_default=True
+            )
         # the other scope and another company each have their own default
         self.assertEqual(self.status_lead_open.is_default, True)
         company_default = self._create_status(
-            "B Default", "t_b_default", "partner", "prospect", 9,
-            is_default=True, company_id=self.company_b.id,
+            "B Default",
+            "t_b_default",
+            "partner",
+            "prospect",
+            9,
+            is_default=True,
+            company_id=self.company_b.id,
         )
         self.assertEqual(
             self.Status._get_default_status("partner", self.company_b), company_default
         )
-        self.assertEqual(self.Status._get_default_status("partner", self.company), self.status_prospect)
+        self.assertEqual(
+            self.Status._get_default_status("partner", self.company),
+            self.status_prospect,
+        )
 
     def test_default_status_on_new_records(self):
         partner = self.env["res.partner"].create({"name": "Fresh"})
@@ -36,22 +46,42 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         other_company = self._create_status(
             "B New", "t_new", "partner", "customer", 9, company_id=self.company_b.id
         )
-        self.assertEqual((other_scope | other_company).mapped("code"), ["t_new", "t_new"])
+        self.assertEqual(
+            (other_scope | other_company).mapped("code"), ["t_new", "t_new"]
+        )
 
     def test_unique_code_counts_archived_statuses(self):
-        self.status_regular.copy({"code": "t_archived", "name": "Archived"}).active = False
+        self.status_regular.copy(
+            {"code": "t_archived", "name": "Archived"}
+        ).active = False
         with self.assertRaises(ValidationError):
             self._create_status("Again", "t_archived", "partner", "customer", 9)
 
     def test_parent_same_scope(self):
         with self.assertRaises(ValidationError):
-            self._create_status("Wrong Scope", "t_wrong", "lead", "open", 9, parent_id=self.status_new.id)
+            self._create_status(
+                "Wrong Scope",
+                "t_wrong",
+                "lead",
+                "open",
+                9,
+                parent_id=self.status_new.id,
+            )
 
     def test_parent_two_levels(self):
-        child = self._create_status("One-time", "t_one_time", "partner", "customer", 9, parent_id=self.status_regular.id)
+        child = self._create_status(
+            "One-time",
+            "t_one_time",
+            "partner",
+            "customer",
+            9,
+            parent_id=self.status_regular.id,
+        )
         self.assertEqual(child.display_name, "Test Regular / One-time")
         with self.assertRaises(ValidationError):
-            self._create_status("Too Deep", "t_deep", "partner", "customer", 9, parent_id=child.id)
+            self._create_status(
+                "Too Deep", "t_deep", "partner", "customer", 9, parent_id=child.id
+            )
         with self.assertRaises(ValidationError):
             # a parent cannot itself become a sub-status
             self.status_regular.parent_id = self.status_new

@@ -21,23 +21,34 @@ class TestClientStatusArchive(ClientStatusCommon):
 
     def test_archive_used_status_moves_records_first(self):
         archived_partner = self.env["res.partner"].create(
-            {"name": "Archived Client", "client_status_id": self.status_new.id, "active": False}
+            {
+                "name": "Archived Client",
+                "client_status_id": self.status_new.id,
+                "active": False,
+            }
         )
         self.individual.client_status_id = self.status_new
-        wizard = self._archive_with_wizard(self.status_new, self.status_regular, "Catalogue simplified")
+        wizard = self._archive_with_wizard(
+            self.status_new, self.status_regular, "Catalogue simplified"
+        )
         self.assertEqual(wizard.record_count, 0)  # everything moved
         self.assertEqual(self.status_new.active, False)
         self.assertEqual(self.individual.client_status_id, self.status_regular)
         self.assertEqual(archived_partner.client_status_id, self.status_regular)
         row = self._history(self.individual)[-1]
-        self.assertEqual((row.status_from_id, row.status_to_id), (self.status_new, self.status_regular))
+        self.assertEqual(
+            (row.status_from_id, row.status_to_id),
+            (self.status_new, self.status_regular),
+        )
         self.assertEqual(row.reason, "Catalogue simplified")
 
     def test_wizard_counts_records_to_move(self):
         self.individual.client_status_id = self.status_new
         action = self.status_new.action_archive()
-        wizard = self.env["client.status.archive"].with_context(**action["context"]).create(
-            {"target_status_id": self.status_regular.id}
+        wizard = (
+            self.env["client.status.archive"]
+            .with_context(**action["context"])
+            .create({"target_status_id": self.status_regular.id})
         )
         self.assertEqual(wizard.record_count, 1)
         self.assertEqual(self.status_new.active, True)
@@ -45,7 +56,10 @@ class TestClientStatusArchive(ClientStatusCommon):
     def test_wizard_refuses_target_of_other_scope(self):
         self.individual.client_status_id = self.status_new
         wizard = self.env["client.status.archive"].create(
-            {"status_ids": self.status_new.ids, "target_status_id": self.status_lead_open.id}
+            {
+                "status_ids": self.status_new.ids,
+                "target_status_id": self.status_lead_open.id,
+            }
         )
         with self.assertRaises(UserError):
             wizard.action_confirm()

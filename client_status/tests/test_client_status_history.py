@@ -38,12 +38,16 @@ class TestClientStatusHistory(ClientStatusCommon):
 
     def test_write_same_status_logs_nothing(self):
         before = self._history(self.individual)
-        self.individual.write({"client_status_id": self.status_prospect.id, "city": "Lviv"})
+        self.individual.write(
+            {"client_status_id": self.status_prospect.id, "city": "Lviv"}
+        )
         self.individual.write({"city": "Kyiv"})
         self.assertEqual(self._history(self.individual), before)
 
     def test_multi_record_write_one_insert(self):
-        partners = self.env["res.partner"].create([{"name": f"Bulk {i}"} for i in range(5)])
+        partners = self.env["res.partner"].create(
+            [{"name": f"Bulk {i}"} for i in range(5)]
+        )
         partners[0].client_status_id = self.status_new
         before = self._history(partners)
         with self._capture_queries() as queries:
@@ -58,7 +62,13 @@ class TestClientStatusHistory(ClientStatusCommon):
     def test_multi_record_create_one_insert(self):
         with self._capture_queries() as queries:
             leads = self.env["crm.lead"].create(
-                [{"name": f"Lead {i}", "client_status_id": self.status_lead_waiting.id} for i in range(4)]
+                [
+                    {
+                        "name": f"Lead {i}",
+                        "client_status_id": self.status_lead_waiting.id,
+                    }
+                    for i in range(4)
+                ]
             )
         self.assertEqual(self._count_history_inserts(queries), 1)
         self.assertEqual(self._history(leads).lead_id, leads)
@@ -110,4 +120,6 @@ class TestClientStatusHistory(ClientStatusCommon):
         self.individual.client_status_id = self.status_new
         self.assertEqual(self.individual.client_status_history_count, 2)
         action = self.individual.action_open_client_status_history()
-        self.assertEqual(self.History.search(action["domain"]), self._history(self.individual))
+        self.assertEqual(
+            self.History.search(action["domain"]), self._history(self.individual)
+        )

@@ -7,9 +7,21 @@ from .common import ClientStatusCommon
 
 # One seeded status per catalogue, in each shipped language.
 EXPECTED = {
-    "pl_PL": {"partner_regular": "Stały", "lead_clarification": "Wyjaśnienie", "partner_call_probable": "Prawdopodobny"},
-    "uk_UA": {"partner_regular": "Постійний", "lead_clarification": "Уточнення", "partner_call_probable": "Ймовірний"},
-    "ru_RU": {"partner_regular": "Постоянный", "lead_clarification": "Уточнение", "partner_call_probable": "Вероятный"},
+    "pl_PL": {
+        "partner_regular": "Stały",
+        "lead_clarification": "Wyjaśnienie",
+        "partner_call_probable": "Prawdopodobny",
+    },
+    "uk_UA": {
+        "partner_regular": "Постійний",
+        "lead_clarification": "Уточнення",
+        "partner_call_probable": "Ймовірний",
+    },
+    "ru_RU": {
+        "partner_regular": "Постоянный",
+        "lead_clarification": "Уточнение",
+        "partner_call_probable": "Вероятный",
+    },
 }
 
 
@@ -20,12 +32,16 @@ class TestClientStatusTranslations(ClientStatusCommon):
         super().setUpClass()
         for lang in EXPECTED:
             cls.env["res.lang"]._activate_lang(lang)
-        cls.env["ir.module.module"]._load_module_terms(["client_status"], list(EXPECTED), overwrite=True)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["client_status"], list(EXPECTED), overwrite=True
+        )
 
     def test_seeded_statuses_translated(self):
         for lang, names in EXPECTED.items():
             for xmlid, name in names.items():
-                status = self.env.ref(f"client_status.client_status_{xmlid}").with_context(lang=lang)
+                status = self.env.ref(
+                    f"client_status.client_status_{xmlid}"
+                ).with_context(lang=lang)
                 self.assertEqual(status.name, name, f"{xmlid} in {lang}")
 
     def test_errors_translated(self):
@@ -33,7 +49,12 @@ class TestClientStatusTranslations(ClientStatusCommon):
         for lang in EXPECTED:
             with self.assertRaises(ValidationError) as error:
                 self.Status.with_context(lang=lang).create(
-                    {"name": "Dup", "code": "t_new", "scope": "partner", "kind": "customer"}
+                    {
+                        "name": "Dup",
+                        "code": "t_new",
+                        "scope": "partner",
+                        "kind": "customer",
+                    }
                 )
             messages.add(str(error.exception))
         self.assertEqual(len(messages), 3)

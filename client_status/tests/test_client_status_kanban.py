@@ -9,9 +9,14 @@ from .common import ClientStatusCommon
 class TestClientStatusKanban(ClientStatusCommon):
     def _columns(self, model, domain):
         # what the kanban view asks for (lazy grouping, as the web client does)
-        result = self.env[model].web_read_group(domain, ["client_status_id"], ["client_status_id"])
+        result = self.env[model].web_read_group(
+            domain, ["client_status_id"], ["client_status_id"]
+        )
         return {
-            group["client_status_id"][0]: (group["client_status_id_count"], group["__fold"])
+            group["client_status_id"][0]: (
+                group["client_status_id_count"],
+                group["__fold"],
+            )
             for group in result["groups"]
             if group["client_status_id"]
         }

@@ -9,9 +9,16 @@ from .common import ClientStatusCommon
 @tagged("post_install", "-at_install")
 class TestClientStatusSecurity(ClientStatusCommon):
     def test_groups_implied_by_sales_groups(self):
-        self.assertEqual(self.salesman.has_group("client_status.client_status_group_user"), True)
-        self.assertEqual(self.salesman.has_group("client_status.client_status_group_manager"), False)
-        self.assertEqual(self.sales_manager.has_group("client_status.client_status_group_manager"), True)
+        self.assertEqual(
+            self.salesman.has_group("client_status.client_status_group_user"), True
+        )
+        self.assertEqual(
+            self.salesman.has_group("client_status.client_status_group_manager"), False
+        )
+        self.assertEqual(
+            self.sales_manager.has_group("client_status.client_status_group_manager"),
+            True,
+        )
 
     def test_salesman_sets_statuses(self):
         lead = self.lead.with_user(self.salesman)
@@ -33,18 +40,25 @@ class TestClientStatusSecurity(ClientStatusCommon):
             Status.browse(self.status_new.id).unlink()
         with self.assertRaises(AccessError):
             self.env["client.status.archive"].with_user(self.salesman).create(
-                {"status_ids": self.status_new.ids, "target_status_id": self.status_regular.id}
+                {
+                    "status_ids": self.status_new.ids,
+                    "target_status_id": self.status_regular.id,
+                }
             )
 
     def test_manager_edits_catalogue(self):
         Status = self.Status.with_user(self.sales_manager)
-        status = Status.create({"name": "Managed", "code": "t_managed", "scope": "partner"})
+        status = Status.create(
+            {"name": "Managed", "code": "t_managed", "scope": "partner"}
+        )
         status.name = "Renamed"
         status.unlink()
         self.assertEqual(status.exists(), Status)
 
     def test_employee_without_sales_rights_reads_statuses(self):
-        employee = new_test_user(self.env, login="cs_employee", groups="base.group_user")
+        employee = new_test_user(
+            self.env, login="cs_employee", groups="base.group_user"
+        )
         partner = self.individual.with_user(employee)
         self.assertEqual(partner.client_status_id.name, "Test Prospect")
         with self.assertRaises(AccessError):
@@ -66,7 +80,14 @@ class TestClientStatusSecurity(ClientStatusCommon):
         self.assertNotIn(status_b, visible)
         # nor its history rows
         partner_b = self.env["res.partner"].create(
-            {"name": "B Client", "company_id": self.company_b.id, "client_status_id": status_b.id}
+            {
+                "name": "B Client",
+                "company_id": self.company_b.id,
+                "client_status_id": status_b.id,
+            }
         )
         self.assertEqual(len(self._history(partner_b)), 1)
-        self.assertEqual(self.History.with_user(user_a).search([("partner_id", "=", partner_b.id)]), self.History)
+        self.assertEqual(
+            self.History.with_user(user_a).search([("partner_id", "=", partner_b.id)]),
+            self.History,
+        )

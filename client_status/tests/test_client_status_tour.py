@@ -19,23 +19,43 @@ class TestClientStatusTour(HttpCase):
             import websocket  # noqa: F401  pylint: disable=unused-import
         except ImportError as error:
             raise AssertionError("websocket-client is needed to run tours") from error
-        if not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
+        if not any(
+            shutil.which(name)
+            for name in ("chromium", "chromium-browser", "google-chrome")
+        ):
             raise AssertionError("Chromium is needed to run tours")
 
         Status = cls.env["client.status"]
-        Status.with_context(active_test=False).search([("scope", "=", "partner")]).write(
-            {"sequence": 9999, "fold": True}
-        )
+        Status.with_context(active_test=False).search(
+            [("scope", "=", "partner")]
+        ).write({"sequence": 9999, "fold": True})
         cls.status_from = Status.create(
-            {"name": "Tour Interested", "code": "tour_from", "scope": "partner", "sequence": 1}
+            {
+                "name": "Tour Interested",
+                "code": "tour_from",
+                "scope": "partner",
+                "sequence": 1,
+            }
         )
         cls.status_to = Status.create(
-            {"name": "Tour Signed", "code": "tour_to", "scope": "partner", "kind": "customer", "sequence": 2}
+            {
+                "name": "Tour Signed",
+                "code": "tour_to",
+                "scope": "partner",
+                "kind": "customer",
+                "sequence": 2,
+            }
         )
         cls.client = cls.env["res.partner"].create(
-            {"name": "Tour Client", "is_company": True, "client_status_id": cls.status_from.id}
+            {
+                "name": "Tour Client",
+                "is_company": True,
+                "client_status_id": cls.status_from.id,
+            }
         )
-        new_test_user(cls.env, login="cs_tour_salesman", groups="sales_team.group_sale_salesman")
+        new_test_user(
+            cls.env, login="cs_tour_salesman", groups="sales_team.group_sale_salesman"
+        )
 
     def test_drag_client_to_another_status(self):
         self.start_tour(
@@ -44,7 +64,9 @@ class TestClientStatusTour(HttpCase):
             login="cs_tour_salesman",
         )
         self.assertEqual(self.client.client_status_id, self.status_to)
-        history = self.env["client.status.history"].search([("partner_id", "=", self.client.id)], order="id")
+        history = self.env["client.status.history"].search(
+            [("partner_id", "=", self.client.id)], order="id"
+        )
         self.assertEqual(history[-1].status_from_id, self.status_from)
         self.assertEqual(history[-1].status_to_id, self.status_to)
         self.assertEqual(history[-1].user_id.login, "cs_tour_salesman")

@@ -18,7 +18,9 @@ class TestPackaging(BaseCase):
         path = get_module_path("client_status")
         self.assertEqual(os.path.basename(path), "client_status")
         self.assertEqual(os.path.basename(os.path.dirname(path)), "addons")
-        self.assertEqual(os.path.basename(os.path.dirname(os.path.dirname(path))), "odoo")
+        self.assertEqual(
+            os.path.basename(os.path.dirname(os.path.dirname(path))), "odoo"
+        )
 
     def test_manifest_files_present(self):
         path = get_module_path("client_status")
@@ -32,6 +34,10 @@ class TestPackaging(BaseCase):
                 files = glob.glob(os.path.join(os.path.dirname(path), pattern))
                 self.assertNotEqual(files, [], pattern)
         for lang in LANGS:
-            self.assertTrue(os.path.isfile(os.path.join(path, "i18n", f"{lang}.po")), lang)
+            self.assertTrue(
+                os.path.isfile(os.path.join(path, "i18n", f"{lang}.po")), lang
+            )
         self.assertTrue(os.path.isfile(os.path.join(path, "i18n", "client_status.pot")))
-        self.assertTrue(os.path.isfile(os.path.join(path, "static", "description", "icon.png")))
+        self.assertTrue(
+            os.path.isfile(os.path.join(path, "static", "description", "icon.png"))
+        )

@@ -10,16 +10,26 @@ from .common import ClientStatusCommon
 class TestPostInitHook(ClientStatusCommon):
     def test_backfill_default_status_with_install_rows(self):
         partner_b_default = self._create_status(
-            "B Default", "t_b_default", "partner", "prospect", 9,
-            is_default=True, company_id=self.company_b.id,
+            "B Default",
+            "t_b_default",
+            "partner",
+            "prospect",
+            9,
+            is_default=True,
+            company_id=self.company_b.id,
         )
-        partner_b = self.env["res.partner"].create({"name": "B Client", "company_id": self.company_b.id})
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Client", "company_id": self.company_b.id}
+        )
         partners = self.individual | self.client | partner_b
         # as before the addon was installed: no status, no history
         self.env.cr.execute(
-            "UPDATE res_partner SET client_status_id = NULL WHERE id IN %s", [tuple(partners.ids)]
+            "UPDATE res_partner SET client_status_id = NULL WHERE id IN %s",
+            [tuple(partners.ids)],
         )
-        self.env.cr.execute("UPDATE crm_lead SET client_status_id = NULL WHERE id = %s", [self.lead.id])
+        self.env.cr.execute(
+            "UPDATE crm_lead SET client_status_id = NULL WHERE id = %s", [self.lead.id]
+        )
         self.env.cr.execute(
             "DELETE FROM client_status_history WHERE partner_id IN %s OR lead_id = %s",
             [tuple(partners.ids), self.lead.id],

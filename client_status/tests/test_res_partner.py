@@ -1,5 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common import ClientStatusCommon
@@ -13,11 +14,15 @@ class TestResPartnerClientStatus(ClientStatusCommon):
         self.assertEqual(self.client_contact.client_status_id, self.status_regular)
         row = self._history(self.client_contact)[-1]
         self.assertEqual(row.status_to_id, self.status_regular)
-        self.assertEqual(row.reason, "Status of the commercial entity Test Client Company")
+        self.assertEqual(
+            row.reason, "Status of the commercial entity Test Client Company"
+        )
 
     def test_new_contact_takes_company_status_with_one_row(self):
         self.client.client_status_id = self.status_new
-        contact = self.env["res.partner"].create({"name": "New Colleague", "parent_id": self.client.id})
+        contact = self.env["res.partner"].create(
+            {"name": "New Colleague", "parent_id": self.client.id}
+        )
         self.assertEqual(contact.client_status_id, self.status_new)
         history = self._history(contact)
         self.assertEqual(len(history), 1)
@@ -25,11 +30,23 @@ class TestResPartnerClientStatus(ClientStatusCommon):
 
     def test_contact_moving_to_another_company(self):
         other = self.env["res.partner"].create(
-            {"name": "Other Company", "is_company": True, "client_status_id": self.status_blacklist.id}
+            {
+                "name": "Other Company",
+                "is_company": True,
+                "client_status_id": self.status_blacklist.id,
+            }
         )
         self.client_contact.parent_id = other
         self.assertEqual(self.client_contact.client_status_id, self.status_blacklist)
-        self.assertEqual(self._history(self.client_contact)[-1].status_to_id, self.status_blacklist)
+        self.assertEqual(
+            self._history(self.client_contact)[-1].status_to_id, self.status_blacklist
+        )
+
+    def test_contact_status_set_on_company_only(self):
+        with self.assertRaisesRegex(UserError, "Test Client Company"):
+            self.client_contact.client_status_id = self.status_new
+        self.assertEqual(self.client_contact.client_status_id, self.status_prospect)
+        self.assertEqual(len(self._history(self.client_contact)), 1)
 
     def test_contact_form_status_is_read_only(self):
         with Form(self.client_contact) as form:
@@ -42,7 +59,9 @@ class TestResPartnerClientStatus(ClientStatusCommon):
     def test_lead_shows_customer_status(self):
         self.client.client_status_id = self.status_regular
         self.assertEqual(self.lead.partner_client_status_id, self.status_regular)
-        lead = self.env["crm.lead"].create({"name": "Via Contact", "partner_id": self.client_contact.id})
+        lead = self.env["crm.lead"].create(
+            {"name": "Via Contact", "partner_id": self.client_contact.id}
+        )
         self.assertEqual(lead.partner_client_status_id, self.status_regular)
 
     def test_status_not_copied(self):

@@ -23,7 +23,9 @@ class ClientStatusArchive(models.TransientModel):
         domain="[('scope', '=', scope), ('id', 'not in', status_ids)]",
     )
     reason = fields.Char(help="Stored on the history row of every moved record.")
-    record_count = fields.Integer(string="Records to Move", compute="_compute_record_count")
+    record_count = fields.Integer(
+        string="Records to Move", compute="_compute_record_count"
+    )
 
     @api.depends("status_ids")
     def _compute_record_count(self):
@@ -47,8 +49,13 @@ class ClientStatusArchive(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        if self.target_status_id in self.status_ids or self.target_status_id.scope != self.scope:
-            raise UserError(_("Choose a status of the same scope that is not being archived."))
+        if (
+            self.target_status_id in self.status_ids
+            or self.target_status_id.scope != self.scope
+        ):
+            raise UserError(
+                _("Choose a status of the same scope that is not being archived.")
+            )
         model = self.env["client.status"]._get_status_models()[self.scope]
         records = (
             self.env[model]
@@ -56,7 +63,8 @@ class ClientStatusArchive(models.TransientModel):
             .search([("client_status_id", "in", self.status_ids.ids)])
         )
         reason = self.reason or _(
-            "Status %(statuses)s archived", statuses=", ".join(self.status_ids.mapped("name"))
+            "Status %(statuses)s archived",
+            statuses=", ".join(self.status_ids.mapped("name")),
         )
         records.with_context(
             client_status_source="manual", client_status_reason=reason
