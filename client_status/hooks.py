@@ -31,19 +31,22 @@ def _backfill_default_status(env, table, history_field, scope):
     env.cr.execute(
         SQL(
             """
-            WITH updated AS (
+            WITH todo AS (
+                SELECT rec.id, COALESCE(own.id, shared.id) AS status_id
+                  FROM %(table)s AS rec
+             LEFT JOIN client_status AS own
+                    ON own.company_id = rec.company_id AND own.scope = %(scope)s
+                   AND own.is_default AND own.active
+             LEFT JOIN client_status AS shared
+                    ON shared.company_id IS NULL AND shared.scope = %(scope)s
+                   AND shared.is_default AND shared.active
+                 WHERE rec.client_status_id IS NULL
+            ), updated AS (
                 UPDATE %(table)s AS rec
-                   SET client_status_id = status.id,
+                   SET client_status_id = todo.status_id,
                        client_status_date = now() AT TIME ZONE 'UTC'
-                  FROM %(table)s AS src
-                  JOIN LATERAL (
-                        SELECT id FROM client_status
-                         WHERE scope = %(scope)s AND is_default AND active
-                           AND (company_id = src.company_id OR company_id IS NULL)
-                         ORDER BY company_id NULLS LAST
-                         LIMIT 1
-                  ) AS status ON TRUE
-                 WHERE rec.id = src.id AND rec.client_status_id IS NULL
+                  FROM todo
+                 WHERE rec.id = todo.id AND todo.status_id IS NOT NULL
              RETURNING rec.id, rec.client_status_id, rec.company_id,
                        rec.client_status_date
             ), logged AS (
