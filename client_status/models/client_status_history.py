@@ -84,7 +84,8 @@ class ClientStatusHistory(models.Model):
         """
         if not changes:
             return
-        assert record_field in ("partner_id", "lead_id"), record_field
+        if record_field not in self._fields:
+            raise ValueError(f"{self._name} has no field {record_field}")
         record_ids, from_ids, to_ids, previous_dates, company_ids = zip(
             *changes, strict=True
         )

@@ -17,27 +17,19 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         # A contact created under a company gets the company's status at once
         # (one history row), not the default status then the company's.
-        parent_ids = {
-            vals["parent_id"]
+        contact_vals = [
+            vals
             for vals in vals_list
             if vals.get("parent_id")
             and not vals.get("is_company")
             and "client_status_id" not in vals
+        ]
+        parents = self.browse({vals["parent_id"] for vals in contact_vals})
+        status_by_parent = {
+            parent.id: parent.commercial_partner_id.client_status_id.id for parent in parents
         }
-        if parent_ids:
-            parents = self.browse(parent_ids)
-            status_by_parent = {
-                parent.id: parent.commercial_partner_id.client_status_id.id
-                for parent in parents
-            }
-            vals_list = [
-                dict(vals, client_status_id=status_by_parent[vals["parent_id"]])
-                if vals.get("parent_id") in status_by_parent
-                and not vals.get("is_company")
-                and "client_status_id" not in vals
-                else vals
-                for vals in vals_list
-            ]
+        for vals in contact_vals:
+            vals["client_status_id"] = status_by_parent[vals["parent_id"]]
         return super().create(vals_list)
 
     def write(self, vals):

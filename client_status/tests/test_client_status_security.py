@@ -29,6 +29,29 @@ class TestClientStatusSecurity(ClientStatusCommon):
         self.assertEqual(self._history(self.individual)[-1].user_id, self.salesman)
         self.assertEqual(partner.client_status_history_count, 2)
 
+    def test_salesman_sees_history_of_own_leads_only(self):
+        other = new_test_user(
+            self.env, login="cs_other_salesman", groups="sales_team.group_sale_salesman"
+        )
+        other_lead = self.env["crm.lead"].create({"name": "Not Mine", "user_id": other.id})
+        self.lead.client_status_id = self.status_lead_won
+        self.lead.action_archive()
+        History = self.History.with_user(self.salesman)
+        self.assertEqual(History.search([("lead_id", "=", other_lead.id)]), self.History)
+        self.assertEqual(
+            History.search([("lead_id", "=", self.lead.id)]), self._history(self.lead)
+        )
+        self.assertEqual(len(self._history(self.lead)), 2)
+        # contacts' history stays visible, and a manager sees every lead's
+        self.assertEqual(
+            History.search([("partner_id", "=", self.individual.id)]),
+            self._history(self.individual),
+        )
+        manager_history = self.History.with_user(self.sales_manager)
+        self.assertEqual(
+            manager_history.search([("lead_id", "=", other_lead.id)]), self._history(other_lead)
+        )
+
     def test_salesman_cannot_edit_catalogue(self):
         Status = self.Status.with_user(self.salesman)
         self.assertEqual(Status.browse(self.status_new.id).name, "Test New")
