@@ -72,7 +72,9 @@ class ClientStatusHistory(models.Model):
             )
 
     @api.model
-    def _insert_rows(self, record_field, scope, changes, source, reason=None):
+    def _insert_rows(
+        self, record_field, scope, changes, source, reason=None, date=None
+    ):
         """Insert one history row per change, in a single statement.
 
         :param str record_field: ``partner_id`` or ``lead_id``
@@ -81,6 +83,7 @@ class ClientStatusHistory(models.Model):
             company_id)`` tuples, ids or ``None``
         :param str source: one of ``SOURCES``
         :param str reason: optional text stored on every row
+        :param datetime date: when the changes happened (now by default)
         """
         if not changes:
             return
@@ -89,7 +92,7 @@ class ClientStatusHistory(models.Model):
         record_ids, from_ids, to_ids, previous_dates, company_ids = zip(
             *changes, strict=True
         )
-        now = fields.Datetime.now()
+        now = date or fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """

@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ClientStatusMixin(models.AbstractModel):
@@ -148,12 +149,29 @@ class ClientStatusMixin(models.AbstractModel):
             )
             for record in changed
         ]
+        now = fields.Datetime.now()
         self.env["client.status.history"]._insert_rows(
             self._client_status_history_field,
             self._client_status_scope,
             changes,
             self._client_status_source(),
-            self._client_status_reason(),
+            reason=self._client_status_reason(),
+            date=now,
         )
-        changed.client_status_date = fields.Datetime.now()
+        changed._client_status_stamp_date(now)
         changed.invalidate_recordset(["client_status_history_count"])
+
+    def _client_status_stamp_date(self, date):
+        """Set ``client_status_date`` to ``date`` on ``self``, in SQL: an ORM
+        write would run write() and its automations a second time for one
+        change."""
+        self.flush_recordset(["client_status_date"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET client_status_date = %s WHERE id = ANY(%s)",
+                SQL.identifier(self._table),
+                date,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["client_status_date"])

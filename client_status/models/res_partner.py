@@ -26,7 +26,8 @@ class ResPartner(models.Model):
         ]
         parents = self.browse({vals["parent_id"] for vals in contact_vals})
         status_by_parent = {
-            parent.id: parent.commercial_partner_id.client_status_id.id for parent in parents
+            parent.id: parent.commercial_partner_id.client_status_id.id
+            for parent in parents
         }
         for vals in contact_vals:
             vals["client_status_id"] = status_by_parent[vals["parent_id"]]

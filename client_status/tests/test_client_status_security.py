@@ -33,11 +33,15 @@ class TestClientStatusSecurity(ClientStatusCommon):
         other = new_test_user(
             self.env, login="cs_other_salesman", groups="sales_team.group_sale_salesman"
         )
-        other_lead = self.env["crm.lead"].create({"name": "Not Mine", "user_id": other.id})
+        other_lead = self.env["crm.lead"].create(
+            {"name": "Not Mine", "user_id": other.id}
+        )
         self.lead.client_status_id = self.status_lead_won
         self.lead.action_archive()
         History = self.History.with_user(self.salesman)
-        self.assertEqual(History.search([("lead_id", "=", other_lead.id)]), self.History)
+        self.assertEqual(
+            History.search([("lead_id", "=", other_lead.id)]), self.History
+        )
         self.assertEqual(
             History.search([("lead_id", "=", self.lead.id)]), self._history(self.lead)
         )
@@ -49,7 +53,8 @@ class TestClientStatusSecurity(ClientStatusCommon):
         )
         manager_history = self.History.with_user(self.sales_manager)
         self.assertEqual(
-            manager_history.search([("lead_id", "=", other_lead.id)]), self._history(other_lead)
+            manager_history.search([("lead_id", "=", other_lead.id)]),
+            self._history(other_lead),
         )
 
     def test_salesman_cannot_edit_catalogue(self):
