@@ -5,7 +5,7 @@ CACHE_DIR ?= $(HOME)/.cache/client_status
 ODOO_SRC ?= $(CACHE_DIR)/odoo-18.0
 export CACHE_DIR ODOO_SRC
 
-.PHONY: demo test setup lint bench clean-db help
+.PHONY: demo test setup lint bench help
 
 help:
 	@echo "make demo   set everything up and serve Odoo with client_status and demo data on http://localhost:8069"

@@ -17,7 +17,14 @@ def post_init_hook(env):
         count = _backfill_default_status(
             env, records._table, records._client_status_history_field, scope
         )
-        records.invalidate_model(["client_status_id", "client_status_date"])
+        records.invalidate_model(
+            [
+                "client_status_id",
+                "client_status_kind",
+                "client_status_parent_id",
+                "client_status_date",
+            ]
+        )
         _logger.info(
             "client_status: default %s status given to %s existing records",
             scope,
@@ -27,7 +34,8 @@ def post_init_hook(env):
 
 def _backfill_default_status(env, table, history_field, scope):
     """Set the default status (the company's own, else the shared one) on the
-    rows of ``table`` that have none, and log them; return how many."""
+    rows of ``table`` that have none, with the stored related fields of the
+    mixin (kind, parent), and log them; return how many."""
     env.cr.execute(
         SQL(
             """
@@ -43,10 +51,13 @@ def _backfill_default_status(env, table, history_field, scope):
                  WHERE rec.client_status_id IS NULL
             ), updated AS (
                 UPDATE %(table)s AS rec
-                   SET client_status_id = todo.status_id,
+                   SET client_status_id = status.id,
+                       client_status_kind = status.kind,
+                       client_status_parent_id = status.parent_id,
                        client_status_date = now() AT TIME ZONE 'UTC'
                   FROM todo
-                 WHERE rec.id = todo.id AND todo.status_id IS NOT NULL
+                  JOIN client_status AS status ON status.id = todo.status_id
+                 WHERE rec.id = todo.id
              RETURNING rec.id, rec.client_status_id, rec.company_id,
                        rec.client_status_date
             ), logged AS (

@@ -59,6 +59,9 @@ ensure_venv() {
         "$venv/bin/pip" install -q --no-deps -e "$ODOO_SRC"
     fi
     log "installing client_status (pip install .)"
+    # without build isolation setuptools reuses build/: start clean, so that
+    # a file removed from the addon is not installed from an old build
+    rm -rf "$REPO_DIR/build" "$REPO_DIR"/*.egg-info
     "$venv/bin/pip" install -q --no-build-isolation --force-reinstall --no-deps "$REPO_DIR"
     "$venv/bin/pip" check >/dev/null || log "pip check reports conflicts (see: $venv/bin/pip check)"
 }

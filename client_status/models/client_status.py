@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 
 SCOPES = [("partner", "Contacts"), ("lead", "Leads")]
 
@@ -97,6 +98,7 @@ class ClientStatus(models.Model):
         for status in self:
             status.record_count = counts.get(status.id, 0)
 
+    @api.depends("complete_name")
     def _compute_display_name(self):
         for status in self:
             status.display_name = status.complete_name or status.name
@@ -169,6 +171,8 @@ class ClientStatus(models.Model):
     def write(self, vals):
         if vals.get("active") is False:
             self._check_archivable()
+        if {"scope", "company_id"} & vals.keys():
+            self._check_scope_company_change(vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -184,6 +188,15 @@ class ClientStatus(models.Model):
                     count=counts[used[0].id],
                 )
             )
+
+    @api.model
+    def name_search(self, name="", domain=None, operator="ilike", limit=100):
+        # An imported status column names no scope: the import converter
+        # passes the importing model's scope in the context.
+        scope = self.env.context.get("client_status_scope")
+        if scope:
+            domain = expression.AND([domain or [], [("scope", "=", scope)]])
+        return super().name_search(name, domain, operator, limit)
 
     def action_archive(self):
         """Archive the statuses; when records still use them, open the wizard
@@ -217,10 +230,10 @@ class ClientStatus(models.Model):
         return {"partner": "res.partner", "lead": "crm.lead"}
 
     @api.model
-    def _get_default_status(self, scope, company=None):
-        """Return the default status of ``scope`` for ``company`` (the current
-        company by default): the company's own default, else the shared one."""
-        company = company or self.env.company
+    def _get_default_status(self, scope, company):
+        """Return the default status of ``scope`` for ``company``: the
+        company's own default, else the shared one (only the shared one when
+        ``company`` is empty)."""
         # sudo: the catalogue is configuration; records created by users who
         # cannot read it (portal sign-up, public forms) still get their default.
         return (
@@ -263,6 +276,27 @@ class ClientStatus(models.Model):
                 ):
                     counts[status.id] += count
         return counts
+
+    def _check_scope_company_change(self, vals):
+        """Refuse to move a status that records use to another scope or
+        company: they would keep a status they cannot have."""
+        changing = self.filtered(
+            lambda status: ("scope" in vals and vals["scope"] != status.scope)
+            or (
+                "company_id" in vals
+                and (vals["company_id"] or False) != status.company_id.id
+            )
+        )
+        counts = changing._get_usage_counts(with_archived=True)
+        used = changing.filtered(lambda status: counts.get(status.id))
+        if used:
+            raise UserError(
+                _(
+                    "Records use the status %(status)s: its scope and company cannot"
+                    " change. Create another status instead.",
+                    status=used[0].display_name,
+                )
+            )
 
     def _check_archivable(self, check_usage=True):
         """Refuse to archive a default status or, with ``check_usage``, a

@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 
@@ -33,7 +34,10 @@ class ClientStatusMixin(models.AbstractModel):
         ondelete="restrict",
         group_expand="_read_group_client_status_id",
         default=lambda self: self._default_client_status_id(),
-        domain=lambda self: [("scope", "=", self._client_status_scope)],
+        domain=lambda self: (
+            f"[('scope', '=', '{self._client_status_scope}'),"
+            " '|', ('company_id', '=', False), ('company_id', '=?', company_id)]"
+        ),
     )
     client_status_color = fields.Integer(
         related="client_status_id.color", string="Status Color"
@@ -58,7 +62,9 @@ class ClientStatusMixin(models.AbstractModel):
 
     @api.model
     def _default_client_status_id(self):
-        return self.env["client.status"]._get_default_status(self._client_status_scope)
+        return self.env["client.status"]._get_default_status(
+            self._client_status_scope, self._client_status_default_company()
+        )
 
     def _compute_client_status_history_count(self):
         field = self._client_status_history_field
@@ -69,6 +75,34 @@ class ClientStatusMixin(models.AbstractModel):
         )
         for record in self:
             record.client_status_history_count = counts.get(record, 0)
+
+    @api.constrains("client_status_id", "company_id")
+    def _check_client_status_id(self):
+        for record in self.filtered("client_status_id"):
+            status = record.client_status_id
+            if status.scope != record._client_status_scope:
+                raise ValidationError(
+                    _(
+                        "The status %(status)s is not a status for %(model)s.",
+                        status=status.display_name,
+                        model=record._description,
+                    )
+                )
+            if (
+                status.company_id
+                and record.company_id
+                and status.company_id != record.company_id
+            ):
+                raise ValidationError(
+                    _(
+                        "The status %(status)s belongs to %(status_company)s, not to"
+                        " %(company)s, the company of %(record)s.",
+                        status=status.display_name,
+                        status_company=status.company_id.name,
+                        company=record.company_id.name,
+                        record=record.display_name,
+                    )
+                )
 
     @api.model
     def _read_group_client_status_id(self, statuses, domain):
@@ -85,6 +119,7 @@ class ClientStatusMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._client_status_fill_defaults(vals_list)
         records = super().create(vals_list)
         records._client_status_log_changes(dict.fromkeys(records.ids, (False, False)))
         return records
@@ -108,6 +143,32 @@ class ClientStatusMixin(models.AbstractModel):
         action["domain"] = [(self._client_status_history_field, "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    @api.model
+    def _client_status_default_company(self):
+        """The company whose default status new records get when their own
+        company is not known: the current company."""
+        return self.env.company
+
+    @api.model
+    def _client_status_fill_defaults(self, vals_list):
+        """Give the values that name a company but no status the default
+        status of that company (the field default knows the current company
+        only). One search per company."""
+        pending = [
+            vals
+            for vals in vals_list
+            if vals.get("company_id") and "client_status_id" not in vals
+        ]
+        Status = self.env["client.status"]
+        defaults = {
+            company_id: Status._get_default_status(
+                self._client_status_scope, self.env["res.company"].browse(company_id)
+            ).id
+            for company_id in {vals["company_id"] for vals in pending}
+        }
+        for vals in pending:
+            vals["client_status_id"] = defaults[vals["company_id"]]
 
     def _client_status_source(self):
         """The history source of the changes made in the current context."""

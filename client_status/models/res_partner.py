@@ -15,14 +15,13 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # A contact created under a company gets the company's status at once
-        # (one history row), not the default status then the company's.
+        # A contact created under a company has the company's status from the
+        # start (one history row), whatever the values say: the default status
+        # the form sends would else be logged, then replaced by the sync.
         contact_vals = [
             vals
             for vals in vals_list
-            if vals.get("parent_id")
-            and not vals.get("is_company")
-            and "client_status_id" not in vals
+            if vals.get("parent_id") and not vals.get("is_company")
         ]
         parents = self.browse({vals["parent_id"] for vals in contact_vals})
         status_by_parent = {
@@ -34,8 +33,8 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "client_status_id" in vals and not {"parent_id", "is_company"} & vals.keys():
-            self._check_client_status_owner(vals["client_status_id"])
+        if "client_status_id" in vals:
+            self._check_client_status_owner(vals)
         return super().write(vals)
 
     @api.model
@@ -67,19 +66,27 @@ class ResPartner(models.Model):
             )
         )
 
-    def _check_client_status_owner(self, status_id):
-        """Refuse to give a contact another status than its commercial
-        entity's: the status is set on the commercial entity."""
-        contacts = self.filtered(
-            lambda partner: partner.commercial_partner_id != partner
-            and partner.commercial_partner_id.client_status_id.id != status_id
-        )
-        if contacts:
-            raise UserError(
-                _(
-                    "The status of %(contact)s is set on its company %(company)s:"
-                    " change it there.",
-                    contact=contacts[0].display_name,
-                    company=contacts[0].commercial_partner_id.display_name,
+    def _check_client_status_owner(self, vals):
+        """Refuse to give a contact of a company (as it is after ``vals``)
+        another status than the company's, unless the company gets the same
+        status in this write: the status is set on the commercial entity."""
+        status_id = vals["client_status_id"] or False
+        new_parent = self.browse(vals["parent_id"]) if "parent_id" in vals else None
+        for partner in self:
+            parent = partner.parent_id if new_parent is None else new_parent
+            is_company = vals.get("is_company", partner.is_company)
+            entity = parent.commercial_partner_id
+            if (
+                parent
+                and not is_company
+                and entity not in self
+                and entity.client_status_id.id != status_id
+            ):
+                raise UserError(
+                    _(
+                        "The status of %(contact)s is set on its company %(company)s:"
+                        " change it there.",
+                        contact=partner.display_name,
+                        company=entity.display_name,
+                    )
                 )
-            )

@@ -1,6 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import ClientStatusCommon
@@ -14,7 +14,11 @@ class TestClientStatusCatalogue(ClientStatusCommon):
                 "Second Default", "t_second", "partner", "prospect", 9, is_default=True
             )
         # the other scope and another company each have their own default
-        self.assertEqual(self.status_lead_open.is_default, True)
+        lead_default = self._create_status(
+            "Lead Default", "t_lead_default", "lead", "open", 9
+        )
+        with self.assertRaises(ValidationError):
+            lead_default.is_default = True
         company_default = self._create_status(
             "B Default",
             "t_b_default",
@@ -38,6 +42,51 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         self.assertEqual(partner.client_status_id, self.status_prospect)
         self.assertEqual(lead.client_status_id, self.status_lead_open)
 
+    def test_default_status_of_the_record_company(self):
+        lead_default_b = self._create_status(
+            "B Open",
+            "t_b_open",
+            "lead",
+            "open",
+            9,
+            is_default=True,
+            company_id=self.company_b.id,
+        )
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": "B Lead", "company_id": self.company_b.id},
+                {"name": "A Lead", "company_id": self.company.id},
+            ]
+        )
+        self.assertEqual(leads[0].client_status_id, lead_default_b)
+        self.assertEqual(leads[1].client_status_id, self.status_lead_open)
+
+    def test_status_of_the_record_scope_and_company(self):
+        with self.assertRaises(ValidationError):
+            self.individual.client_status_id = self.status_lead_open
+        status_b = self._create_status(
+            "B Waiting",
+            "t_b_waiting",
+            "lead",
+            "waiting",
+            9,
+            company_id=self.company_b.id,
+        )
+        self.assertEqual(self.lead.company_id, self.company)
+        with self.assertRaises(ValidationError):
+            self.lead.client_status_id = status_b
+        # a record without company may have a status of any company
+        status_b_partner = self._create_status(
+            "B Partner",
+            "t_b_partner",
+            "partner",
+            "customer",
+            9,
+            company_id=self.company_b.id,
+        )
+        self.individual.client_status_id = status_b_partner
+        self.assertEqual(self.individual.client_status_id, status_b_partner)
+
     def test_unique_code_per_scope_and_company(self):
         with self.assertRaises(ValidationError):
             self._create_status("Duplicate", "t_new", "partner", "customer", 9)
@@ -49,6 +98,14 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         self.assertEqual(
             (other_scope | other_company).mapped("code"), ["t_new", "t_new"]
         )
+
+    def test_used_status_keeps_scope_and_company(self):
+        with self.assertRaises(UserError):
+            self.status_prospect.scope = "lead"
+        with self.assertRaises(UserError):
+            self.status_prospect.company_id = self.company_b
+        self.status_regular.write({"company_id": self.company_b.id})
+        self.assertEqual(self.status_regular.company_id, self.company_b)
 
     def test_unique_code_counts_archived_statuses(self):
         self.status_regular.copy(

@@ -1,7 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ClientStatusCommon
 
@@ -41,6 +41,45 @@ class TestClientStatusArchive(ClientStatusCommon):
             (self.status_new, self.status_regular),
         )
         self.assertEqual(row.reason, "Catalogue simplified")
+
+    def test_archive_status_of_company_with_contacts(self):
+        self.client.client_status_id = self.status_new
+        self._archive_with_wizard(self.status_new, self.status_regular)
+        self.assertEqual(self.status_new.active, False)
+        self.assertEqual(self.client.client_status_id, self.status_regular)
+        self.assertEqual(self.client_contact.client_status_id, self.status_regular)
+
+    def test_archive_refused_while_hidden_records_use_status(self):
+        manager_a = new_test_user(
+            self.env,
+            login="cs_manager_a",
+            groups="sales_team.group_sale_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        self.env["res.partner"].create(
+            {
+                "name": "B Only",
+                "company_id": self.company_b.id,
+                "client_status_id": self.status_new.id,
+            }
+        )
+        self.individual.client_status_id = self.status_new
+        wizard = (
+            self.env["client.status.archive"]
+            .with_user(manager_a)
+            .create(
+                {
+                    "status_ids": self.status_new.ids,
+                    "target_status_id": self.status_regular.id,
+                }
+            )
+        )
+        self.assertEqual(wizard.record_count, 2)
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertEqual(self.status_new.active, True)
+        self.assertEqual(self.individual.client_status_id, self.status_new)
 
     def test_wizard_counts_records_to_move(self):
         self.individual.client_status_id = self.status_new

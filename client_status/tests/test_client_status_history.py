@@ -82,6 +82,8 @@ class TestClientStatusHistory(ClientStatusCommon):
         self.assertEqual((last.source, last.reason), ("automation", "Client replied"))
 
     def test_import_logs_import_source(self):
+        # a lead status of the same name must not be picked for a contact
+        self._create_status("Test Regular", "t_lead_regular", "lead", "open", 0)
         result = (
             self.env["res.partner"]
             .with_context(import_file=True)

@@ -21,6 +21,9 @@ class TestPostInitHook(ClientStatusCommon):
         partner_b = self.env["res.partner"].create(
             {"name": "B Client", "company_id": self.company_b.id}
         )
+        self.status_prospect.parent_id = self._create_status(
+            "Open", "t_open_parent", "partner", "prospect", 9
+        )
         partners = self.individual | self.client | partner_b
         # as before the addon was installed: no status, no history
         self.env.cr.execute(
@@ -39,6 +42,16 @@ class TestPostInitHook(ClientStatusCommon):
         post_init_hook(self.env)
 
         self.assertEqual(self.individual.client_status_id, self.status_prospect)
+        # the stored related fields follow, as the search filters use them
+        self.assertEqual(self.individual.client_status_kind, "prospect")
+        self.assertEqual(
+            self.individual.client_status_parent_id, self.status_prospect.parent_id
+        )
+        self.assertIn(
+            self.individual,
+            self.env["res.partner"].search([("client_status_kind", "=", "prospect")]),
+        )
+        self.assertEqual(self.lead.client_status_kind, "open")
         self.assertEqual(partner_b.client_status_id, partner_b_default)
         self.assertEqual(self.lead.client_status_id, self.status_lead_open)
         rows = self._history(partners) | self._history(self.lead)

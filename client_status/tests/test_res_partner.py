@@ -45,8 +45,35 @@ class TestResPartnerClientStatus(ClientStatusCommon):
     def test_contact_status_set_on_company_only(self):
         with self.assertRaisesRegex(UserError, "Test Client Company"):
             self.client_contact.client_status_id = self.status_new
+        with self.assertRaises(UserError):
+            self.client_contact.write(
+                {"is_company": False, "client_status_id": self.status_new.id}
+            )
+        other = self.env["res.partner"].create({"name": "Other Co", "is_company": True})
+        with self.assertRaises(UserError):
+            self.client_contact.write(
+                {"parent_id": other.id, "client_status_id": self.status_new.id}
+            )
         self.assertEqual(self.client_contact.client_status_id, self.status_prospect)
         self.assertEqual(len(self._history(self.client_contact)), 1)
+
+    def test_company_and_contacts_in_one_write(self):
+        (self.client | self.client_contact).write(
+            {"client_status_id": self.status_new.id}
+        )
+        self.assertEqual(self.client_contact.client_status_id, self.status_new)
+        self.assertEqual(len(self._history(self.client_contact)), 2)
+
+    def test_new_contact_ignores_another_status(self):
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Eager",
+                "parent_id": self.client.id,
+                "client_status_id": self.status_new.id,
+            }
+        )
+        self.assertEqual(contact.client_status_id, self.status_prospect)
+        self.assertEqual(len(self._history(contact)), 1)
 
     def test_contact_form_status_is_read_only(self):
         with Form(self.client_contact) as form:

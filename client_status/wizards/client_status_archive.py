@@ -69,5 +69,7 @@ class ClientStatusArchive(models.TransientModel):
         records.with_context(
             client_status_source="manual", client_status_reason=reason
         ).write({"client_status_id": self.target_status_id.id})
-        self.status_ids.action_archive()
+        # write, not action_archive(): if records the user cannot see still
+        # have the statuses, this raises and nothing is moved.
+        self.status_ids.write({"active": False})
         return {"type": "ir.actions.act_window_close"}
