@@ -177,8 +177,7 @@ class ClientStatus(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        counts = self._get_usage_counts(with_archived=True, with_history=True)
-        used = self.filtered(lambda status: counts.get(status.id))
+        used, counts = self._get_used(with_history=True)
         if used:
             raise UserError(
                 _(
@@ -202,7 +201,7 @@ class ClientStatus(models.Model):
         """Archive the statuses; when records still use them, open the wizard
         that asks which status to move those records to first."""
         self._check_archivable(check_usage=False)
-        if any(self._get_usage_counts(with_archived=True).values()):
+        if self._get_used()[0]:
             return self.env["client.status.archive"]._action_open(self)
         return super().action_archive()
 
@@ -277,6 +276,12 @@ class ClientStatus(models.Model):
                     counts[status.id] += count
         return counts
 
+    def _get_used(self, with_history=False):
+        """Return the statuses of ``self`` that records (archived ones too)
+        use, or the history names with ``with_history``, and the counts."""
+        counts = self._get_usage_counts(with_archived=True, with_history=with_history)
+        return self.filtered(lambda status: counts[status.id]), counts
+
     def _check_scope_company_change(self, vals):
         """Refuse to move a status that records use to another scope or
         company: they would keep a status they cannot have."""
@@ -287,8 +292,7 @@ class ClientStatus(models.Model):
                 and (vals["company_id"] or False) != status.company_id.id
             )
         )
-        counts = changing._get_usage_counts(with_archived=True)
-        used = changing.filtered(lambda status: counts.get(status.id))
+        used = changing._get_used()[0]
         if used:
             raise UserError(
                 _(
@@ -312,8 +316,7 @@ class ClientStatus(models.Model):
             )
         if not check_usage:
             return
-        counts = self._get_usage_counts(with_archived=True)
-        used = self.filtered(lambda status: counts.get(status.id))
+        used, counts = self._get_used()
         if used:
             raise UserError(
                 _(
