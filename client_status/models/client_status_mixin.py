@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 
@@ -54,6 +55,26 @@ class ClientStatusMixin(models.AbstractModel):
         copy=False,
         help="When the status last changed.",
     )
+    client_status_locked = fields.Boolean(
+        string="Status Locked",
+        copy=False,
+        help="Rules do not change a locked status (until the given day, if any).",
+    )
+    client_status_locked_until = fields.Date(string="Locked Until", copy=False)
+    client_status_computed_id = fields.Many2one(
+        "client.status",
+        string="Status by Rules",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The status the rules gave at their last run, when one matched.",
+    )
+    client_status_rule_disagrees = fields.Boolean(
+        string="Rule Disagrees",
+        compute="_compute_client_status_rule_disagrees",
+        store=True,
+        help="The rules would give another status than the current one.",
+    )
     client_status_history_count = fields.Integer(
         string="Status Changes",
         compute="_compute_client_status_history_count",
@@ -65,6 +86,14 @@ class ClientStatusMixin(models.AbstractModel):
         return self.env["client.status"]._get_default_status(
             self._client_status_scope, self._client_status_default_company()
         )
+
+    @api.depends("client_status_id", "client_status_computed_id")
+    def _compute_client_status_rule_disagrees(self):
+        for record in self:
+            record.client_status_rule_disagrees = bool(
+                record.client_status_computed_id
+                and record.client_status_computed_id != record.client_status_id
+            )
 
     def _compute_client_status_history_count(self):
         field = self._client_status_history_field
@@ -182,6 +211,12 @@ class ClientStatusMixin(models.AbstractModel):
         """The reason recorded with the changes made in the current context."""
         return self.env.context.get("client_status_reason")
 
+    def _client_status_explanation(self, explanations):
+        """The ``(rule_id, metrics)`` that explain a record's change, from the
+        ``client_status_explanations`` of the context; ``(None, None)``."""
+        self.ensure_one()
+        return explanations.get(self.id, (None, None))
+
     def _client_status_company(self):
         """The company a record's history rows belong to (for multi-company
         rules); the record's own company by default."""
@@ -200,6 +235,7 @@ class ClientStatusMixin(models.AbstractModel):
         )
         if not changed:
             return
+        explanations = self.env.context.get("client_status_explanations") or {}
         changes = [
             (
                 record.id,
@@ -207,6 +243,7 @@ class ClientStatusMixin(models.AbstractModel):
                 record.client_status_id.id or None,
                 before[record.id][1] or None,
                 record._client_status_company().id or None,
+                *record._client_status_explanation(explanations),
             )
             for record in changed
         ]
@@ -236,3 +273,179 @@ class ClientStatusMixin(models.AbstractModel):
             )
         )
         self.invalidate_recordset(["client_status_date"])
+
+    # ------------------------------------------------------------------
+    # Rule engine
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _client_status_metrics(self):
+        """The metrics rules can test on this model (names of
+        ``client.status.rule.condition.metric``), each computed by a method
+        ``_client_status_metric_<name>(window_days, context)``."""
+        return {"days_in_status", "days_since_last_contact"}
+
+    def _client_status_metric_days_in_status(self, window_days, context):
+        """Days since the status of each record changed."""
+        now = context["now"]
+        return {
+            record.id: (now - record.client_status_date).days
+            for record in self
+            if record.client_status_date
+        }
+
+    def _client_status_metric_days_since_last_contact(self, window_days, context):
+        """Days since the last message (email, note, done activity) on each
+        record."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT res_id, max(date) FROM mail_message
+                 WHERE model = %s AND res_id = ANY(%s)
+                   AND message_type IN ('email', 'comment')
+                 GROUP BY res_id
+                """,
+                self._name,
+                self.ids,
+            )
+        )
+        return {
+            res_id: (context["now"] - date).days
+            for res_id, date in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _client_status_engine_domain(self):
+        """The records the rules classify (all, by default)."""
+        return []
+
+    @api.model
+    def _client_status_rule_domain(self, today):
+        """The records rules may reclassify: not locked (or locked until a
+        past day), and not with a blacklist-kind status."""
+        return [
+            ("client_status_kind", "!=", "blacklist"),
+            "|",
+            ("client_status_locked", "=", False),
+            ("client_status_locked_until", "<", today),
+        ]
+
+    def _client_status_evaluate(self, rules, context):
+        """Return ``{record_id: (status_id, rule_id, metrics)}`` for the
+        records of ``self`` that a rule matches (first match in sequence).
+
+        :param rules: the compiled rules (``client.status.rule._compile()``)
+        :param dict context: ``now``, ``today`` and a ``run`` cache shared by
+            the batches of one run
+        """
+        context = dict(context, batch={})
+        keys = {key for rule in rules for key, *__ in rule["conditions"]}
+        values = {
+            key: getattr(self, f"_client_status_metric_{key[0]}")(key[1], context)
+            for key in keys
+        }
+        matching = {
+            rule["id"]: set(
+                self.with_context(active_test=False)._search(
+                    expression.AND([[("id", "in", self.ids)], rule["domain"]])
+                )
+            )
+            for rule in rules
+            if rule["domain"]
+        }
+        result = {}
+        for record_id in self.ids:
+            for rule in rules:
+                if rule["domain"] and record_id not in matching[rule["id"]]:
+                    continue
+                metrics = {}
+                for key, operator, low, high in rule["conditions"]:
+                    value = values[key].get(record_id)
+                    if not _holds(value, operator, low, high):
+                        break
+                    metrics[_metric_name(key)] = value
+                else:
+                    result[record_id] = (rule["status_id"], rule["id"], metrics)
+                    break
+        return result
+
+    def _client_status_apply(self, evaluation):
+        """Give the records of ``self`` the statuses of ``evaluation`` (from
+        ``_client_status_evaluate``) where they differ: one write per target
+        status, through the ORM so that automations and checks run, without
+        chatter tracking (the history is the record). Return the records
+        changed."""
+        targets = {}
+        for record in self:
+            status_id, rule_id, metrics = evaluation.get(record.id, (None, None, None))
+            if status_id and status_id != record.client_status_id.id:
+                targets.setdefault(status_id, []).append(record.id)
+        explanations = {
+            record_id: evaluation[record_id][1:]
+            for record_ids in targets.values()
+            for record_id in record_ids
+        }
+        changed = self.browse()
+        for status_id, record_ids in targets.items():
+            records = self.browse(record_ids).with_context(
+                client_status_source="rule",
+                client_status_explanations=explanations,
+                tracking_disable=True,
+            )
+            records.write({"client_status_id": status_id})
+            changed |= records
+        return changed
+
+    def _client_status_store_computed(self, evaluation):
+        """Store the status the rules computed for each record of ``self``
+        (none where no rule matched) and whether it differs from the current
+        one: in SQL, one statement per computed status, rows that already
+        hold it untouched."""
+        groups = {}
+        for record_id in self.ids:
+            groups.setdefault(evaluation.get(record_id, (None,))[0], []).append(
+                record_id
+            )
+        fnames = [
+            "client_status_id",
+            "client_status_computed_id",
+            "client_status_rule_disagrees",
+        ]
+        self.flush_recordset(fnames)
+        for status_id, record_ids in groups.items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE %(table)s
+                       SET client_status_computed_id = %(status)s,
+                           client_status_rule_disagrees =
+                               %(status)s::int IS NOT NULL
+                               AND client_status_id IS DISTINCT FROM %(status)s
+                     WHERE id = ANY(%(ids)s)
+                       AND client_status_computed_id IS DISTINCT FROM %(status)s
+                    """,
+                    table=SQL.identifier(self._table),
+                    status=status_id,
+                    ids=record_ids,
+                )
+            )
+        self.invalidate_recordset(fnames[1:])
+
+
+def _holds(value, operator, low, high):
+    """Whether a metric value (None: the metric has no value for the record)
+    meets a condition."""
+    if value is None:
+        return False
+    if operator == ">=":
+        return value >= low
+    if operator == "<=":
+        return value <= low
+    if operator == "=":
+        return value == low
+    return low <= value <= high
+
+
+def _metric_name(key):
+    metric, window = key
+    return f"{metric}_{window}" if window else metric

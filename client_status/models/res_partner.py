@@ -1,7 +1,14 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import bisect
+from datetime import timedelta
+
 from odoo import _, api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# Quantiles of the won revenue kept per run to rank a client (0.1 % steps).
+REVENUE_QUANTILES = 1000
 
 
 class ResPartner(models.Model):
@@ -51,6 +58,12 @@ class ResPartner(models.Model):
             ResPartner, self._client_status_with_sync_reason()
         )._commercial_sync_to_children(fields_to_sync)
 
+    def _client_status_explanation(self, explanations):
+        # a contact's change follows its company's: same rule, same metrics
+        return explanations.get(self.id) or explanations.get(
+            self.commercial_partner_id.id, (None, None)
+        )
+
     def _client_status_with_sync_reason(self):
         """Name the commercial entity as the reason of synced status changes,
         unless the change already carries a reason."""
@@ -90,3 +103,143 @@ class ResPartner(models.Model):
                         company=entity.display_name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Rule metrics (crm): aggregated per commercial entity
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _client_status_metrics(self):
+        return super()._client_status_metrics() | {
+            "won_count",
+            "won_count_window",
+            "won_revenue_window",
+            "revenue_top_percent",
+            "days_since_first_won",
+            "days_since_last_won",
+            "open_lead_count",
+            "lost_lead_count",
+        }
+
+    @api.model
+    def _client_status_engine_domain(self):
+        # contacts of a company take its status: rules classify the companies
+        return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+
+    def _client_status_lead_stats(self, window_days, context):
+        """Lead aggregates per record of ``self`` (commercial entities), one
+        query per batch and window: ``{id: (won, won in window, won revenue
+        in window, last won date, first won date, open, lost)}``. Won: active at 100 %;
+        lost: archived at 0 %."""
+        key = f"lead_stats_{window_days}"
+        if key not in context["batch"]:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT partner.commercial_partner_id,
+                           count(*) FILTER (WHERE won),
+                           count(*) FILTER (WHERE won AND closed >= %(since)s),
+                           sum(lead.expected_revenue)
+                               FILTER (WHERE won AND closed >= %(since)s),
+                           max(closed) FILTER (WHERE won),
+                           min(closed) FILTER (WHERE won),
+                           count(*) FILTER (WHERE lead.active AND NOT won),
+                           count(*) FILTER (WHERE lost)
+                      FROM crm_lead AS lead
+                      JOIN res_partner AS partner ON partner.id = lead.partner_id,
+                           LATERAL (
+                               SELECT lead.active AND lead.probability = 100 AS won,
+                                      NOT lead.active AND lead.probability = 0 AS lost,
+                                      lead.date_closed AS closed
+                           ) AS state
+                     WHERE partner.commercial_partner_id = ANY(%(ids)s)
+                     GROUP BY partner.commercial_partner_id
+                    """,
+                    since=context["now"] - timedelta(days=window_days),
+                    ids=self.ids,
+                )
+            )
+            context["batch"][key] = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        return context["batch"][key]
+
+    def _client_status_lead_counts(self, column, window_days, context):
+        """A count (or sum) of the lead stats, 0 for clients without leads."""
+        stats = self._client_status_lead_stats(window_days, context)
+        values = dict.fromkeys(self.ids, 0)
+        values.update({pid: row[column] or 0 for pid, row in stats.items()})
+        return values
+
+    def _client_status_metric_won_count(self, window_days, context):
+        return self._client_status_lead_counts(0, 0, context)
+
+    def _client_status_metric_won_count_window(self, window_days, context):
+        return self._client_status_lead_counts(1, window_days, context)
+
+    def _client_status_metric_won_revenue_window(self, window_days, context):
+        return self._client_status_lead_counts(2, window_days, context)
+
+    def _client_status_metric_days_since_last_won(self, window_days, context):
+        stats = self._client_status_lead_stats(0, context)
+        now = context["now"]
+        return {pid: (now - row[3]).days for pid, row in stats.items() if row[3]}
+
+    def _client_status_metric_days_since_first_won(self, window_days, context):
+        stats = self._client_status_lead_stats(0, context)
+        now = context["now"]
+        return {pid: (now - row[4]).days for pid, row in stats.items() if row[4]}
+
+    def _client_status_metric_open_lead_count(self, window_days, context):
+        return self._client_status_lead_counts(5, 0, context)
+
+    def _client_status_metric_lost_lead_count(self, window_days, context):
+        return self._client_status_lead_counts(6, 0, context)
+
+    def _client_status_metric_revenue_top_percent(self, window_days, context):
+        """Rank of each client among the clients with won revenue in the
+        window, in percent (0.1 = the very top, 100 = the last), from
+        quantiles computed once per run."""
+        quantiles = self._client_status_revenue_quantiles(window_days, context)
+        if not quantiles:
+            return {}
+        ascending = quantiles[::-1]
+        revenues = self._client_status_metric_won_revenue_window(window_days, context)
+        return {
+            pid: round(
+                100.0
+                * (len(ascending) - bisect.bisect_right(ascending, revenue) + 1)
+                / len(ascending),
+                1,
+            )
+            for pid, revenue in revenues.items()
+            if revenue > 0
+        }
+
+    @api.model
+    def _client_status_revenue_quantiles(self, window_days, context):
+        """Won revenue per client in the window at each 0.1 % step, highest
+        first; computed once per run (kept in ``context["run"]``)."""
+        key = f"revenue_quantiles_{window_days}"
+        if key not in context["run"]:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT percentile_disc(%(fractions)s::float8[])
+                           WITHIN GROUP (ORDER BY revenue DESC)
+                      FROM (SELECT sum(lead.expected_revenue) AS revenue
+                              FROM crm_lead AS lead
+                              JOIN res_partner AS partner
+                                ON partner.id = lead.partner_id
+                             WHERE lead.active AND lead.probability = 100
+                               AND lead.date_closed >= %(since)s
+                             GROUP BY partner.commercial_partner_id) AS client
+                     WHERE revenue > 0
+                    """,
+                    fractions=[
+                        step / REVENUE_QUANTILES
+                        for step in range(1, REVENUE_QUANTILES + 1)
+                    ],
+                    since=context["now"] - timedelta(days=window_days),
+                )
+            )
+            context["run"][key] = self.env.cr.fetchone()[0] or []
+        return context["run"][key]

@@ -3,6 +3,7 @@ from . import test_client_status_archive
 from . import test_client_status_history
 from . import test_client_status_i18n
 from . import test_client_status_kanban
+from . import test_client_status_rule
 from . import test_client_status_security
 from . import test_client_status_tour
 from . import test_packaging

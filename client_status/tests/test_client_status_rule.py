@@ -1,0 +1,291 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from ..models import client_status_run
+from .common import ClientStatusCommon
+
+NOW = "2026-06-15 12:00:00"
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusRule(ClientStatusCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["client.status.rule"].with_context(active_test=False).search(
+            []
+        ).active = False
+        cls.rule_regular = cls._create_rule(
+            "Regular", cls.status_regular, 10, [("won_count", ">=", 3, 0)]
+        )
+        cls.rule_new = cls._create_rule(
+            "New", cls.status_new, 20, [("days_since_last_won", "<=", 90, 0)]
+        )
+        cls.buyer = cls.env["res.partner"].create({"name": "Buyer", "is_company": True})
+
+    @classmethod
+    def _create_rule(cls, name, status, sequence, conditions, **values):
+        return cls.env["client.status.rule"].create(
+            dict(
+                name=name,
+                scope=status.scope,
+                status_id=status.id,
+                sequence=sequence,
+                condition_ids=[
+                    Command.create(
+                        {
+                            "metric": metric,
+                            "operator": operator,
+                            "value": value,
+                            "window_days": window,
+                        }
+                        if window
+                        else {"metric": metric, "operator": operator, "value": value}
+                    )
+                    for metric, operator, value, window in conditions
+                ],
+                **values,
+            )
+        )
+
+    def _won(self, partner, closed, count=1, revenue=1000.0):
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Deal {partner.name}",
+                    "partner_id": partner.id,
+                    "expected_revenue": revenue,
+                    "company_id": (partner.company_id or self.company).id,
+                }
+                for __ in range(count)
+            ]
+        )
+        leads.write({"probability": 100})
+        leads.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET date_closed = %s WHERE id = ANY(%s)",
+            [closed, leads.ids],
+        )
+        leads.invalidate_recordset(["date_closed"])
+        return leads
+
+    def _run(self):
+        """Run the engine over every scope, as the cron would."""
+        self.env.flush_all()
+        with freeze_time(NOW):
+            runs = self.env["client.status.run"]._get_running()
+            while any(run.state == "running" for run in runs):
+                runs._process_batch()
+        return runs
+
+    def test_first_matching_rule_wins(self):
+        self._won(self.buyer, datetime(2026, 6, 1), count=3)
+        self._run()
+        # both rules match; Regular comes first
+        self.assertEqual(self.buyer.client_status_id, self.status_regular)
+
+    def test_days_since_last_won_boundaries(self):
+        at_limit = self.env["res.partner"].create({"name": "At 90", "is_company": True})
+        past_limit = self.env["res.partner"].create(
+            {"name": "At 91", "is_company": True}
+        )
+        self._won(at_limit, datetime(2026, 3, 17, 12, 0))
+        self._won(past_limit, datetime(2026, 3, 16, 12, 0))
+        self._run()
+        self.assertEqual(at_limit.client_status_id, self.status_new)
+        self.assertEqual(past_limit.client_status_id, self.status_prospect)
+
+    def test_won_count_boundary_and_history_explanation(self):
+        self._won(self.buyer, datetime(2025, 1, 1), count=2)
+        self._run()
+        self.assertEqual(self.buyer.client_status_id, self.status_prospect)
+        self._won(self.buyer, datetime(2025, 2, 1))
+        self._run()
+        self.assertEqual(self.buyer.client_status_id, self.status_regular)
+        row = self._history(self.buyer)[-1]
+        self.assertEqual((row.source, row.rule_id), ("rule", self.rule_regular))
+        self.assertEqual(row.metrics, {"won_count": 3})
+        self.assertIn("3", row.metrics_display)
+
+    def test_revenue_top_percent(self):
+        self._create_rule(
+            "VIP",
+            self.status_blacklist.copy(
+                {"code": "t_vip", "name": "VIP", "kind": "customer"}
+            ),
+            1,
+            [("revenue_top_percent", "<=", 10, 365)],
+        )
+        clients = self.env["res.partner"].create(
+            [{"name": f"Client {i}", "is_company": True} for i in range(20)]
+        )
+        for rank, client in enumerate(clients):
+            self._won(client, datetime(2026, 5, 1), revenue=1000.0 * (rank + 1))
+        self._run()
+        top = clients.filtered(lambda c: c.client_status_id.code == "t_vip")
+        self.assertEqual(top, clients[-2:])
+
+    def test_locked_and_blacklisted_untouched(self):
+        locked = self.env["res.partner"].create(
+            {"name": "Locked", "is_company": True, "client_status_locked": True}
+        )
+        lock_over = self.env["res.partner"].create(
+            {
+                "name": "Lock Over",
+                "is_company": True,
+                "client_status_locked": True,
+                "client_status_locked_until": "2026-06-14",
+            }
+        )
+        blacklisted = self.env["res.partner"].create(
+            {
+                "name": "Bad Payer",
+                "is_company": True,
+                "client_status_id": self.status_blacklist.id,
+            }
+        )
+        for partner in locked | lock_over | blacklisted:
+            self._won(partner, datetime(2026, 6, 1))
+        self._run()
+        self.assertEqual(locked.client_status_id, self.status_prospect)
+        self.assertEqual(lock_over.client_status_id, self.status_new)
+        self.assertEqual(blacklisted.client_status_id, self.status_blacklist)
+        # the rules' opinion shows beside the locked status
+        self.assertEqual(locked.client_status_computed_id, self.status_new)
+        self.assertEqual(locked.client_status_rule_disagrees, True)
+        self.assertIn(
+            locked,
+            self.env["res.partner"].search(
+                [("client_status_rule_disagrees", "=", True)]
+            ),
+        )
+
+    def test_second_run_writes_nothing(self):
+        self._won(self.buyer, datetime(2026, 6, 1))
+        self._run()
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+        count = self.History.search_count([])
+        runs = self._run()
+        self.assertEqual(self.History.search_count([]), count)
+        self.assertEqual(sum(runs.mapped("changed_count")), 0)
+
+    def test_contacts_follow_their_company_with_the_rule(self):
+        self._won(self.client, datetime(2026, 6, 1))
+        self._run()
+        self.assertEqual(self.client_contact.client_status_id, self.status_new)
+        row = self._history(self.client_contact)[-1]
+        self.assertEqual((row.source, row.rule_id), ("rule", self.rule_new))
+
+    def test_failed_batch_leaves_earlier_batches_and_resumes(self):
+        self._won(self.buyer, datetime(2026, 6, 1))
+        other = self.env["res.partner"].create(
+            {"name": "Other Buyer", "is_company": True}
+        )
+        self._won(other, datetime(2026, 6, 1))
+        self.env.flush_all()
+        Partner = self.registry["res.partner"]
+        apply = Partner._client_status_apply
+
+        def failing_apply(records, evaluation):
+            if other in records:
+                raise RuntimeError("batch failed")
+            return apply(records, evaluation)
+
+        failure = None
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 1),
+            patch.object(Partner, "_client_status_apply", failing_apply),
+        ):
+            runs = self.env["client.status.run"]._get_running()
+            try:
+                while True:
+                    # one transaction per batch, as the cron runs them (not
+                    # assertRaises: it would roll back the batches before)
+                    with self.env.cr.savepoint():
+                        runs._process_batch()
+                        self.env.flush_all()
+            except RuntimeError as error:
+                failure = error
+        self.assertEqual(str(failure), "batch failed")
+        self.env.invalidate_all()
+        # the batches before the failure are written with their history,
+        # nothing of the failed one
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+        self.assertEqual(other.client_status_id, self.status_prospect)
+        self.assertEqual(len(self._history(other)), 1)
+        # the next run resumes after the last committed batch
+        rows = len(self._history(self.buyer))
+        self._run()
+        self.assertEqual(other.client_status_id, self.status_new)
+        self.assertEqual(len(self._history(self.buyer)), rows)
+
+    def test_multi_company_rules(self):
+        status_b = self._create_status(
+            "B Star", "t_b_star", "partner", "customer", 9, company_id=self.company_b.id
+        )
+        self._create_rule(
+            "B only",
+            status_b,
+            1,
+            [("won_count", ">=", 1, 0)],
+            company_id=self.company_b.id,
+        )
+        partner_a = self.env["res.partner"].create(
+            {"name": "A Client", "is_company": True, "company_id": self.company.id}
+        )
+        partner_b = self.env["res.partner"].create(
+            {"name": "B Client", "is_company": True, "company_id": self.company_b.id}
+        )
+        self._won(partner_a, datetime(2026, 6, 1))
+        self._won(partner_b, datetime(2026, 6, 1))
+        self._run()
+        self.assertEqual(partner_b.client_status_id, status_b)
+        self.assertEqual(partner_a.client_status_id, self.status_new)
+
+    def test_invalid_rules_refused(self):
+        with self.assertRaises(ValidationError):
+            self._create_rule(
+                "Unknown field",
+                self.status_new,
+                1,
+                [],
+                domain="[('no_such_field', '=', 1)]",
+            )
+        with self.assertRaises(ValidationError):
+            self._create_rule("Not a list", self.status_new, 1, [], domain="{'a': 1}")
+        with self.assertRaises(ValidationError):
+            self._create_rule(
+                "Negative window",
+                self.status_new,
+                1,
+                [("won_revenue_window", ">=", 1, -5)],
+            )
+        with self.assertRaises(ValidationError):
+            self._create_rule(
+                "Wrong scope", self.status_lead_won, 1, [("won_count", ">=", 1, 0)]
+            )
+
+    def test_salesman_cannot_edit_rules_nor_run(self):
+        salesman = self.salesman
+        Rule = self.env["client.status.rule"].with_user(salesman)
+        self.assertEqual(Rule.browse(self.rule_new.id).name, "New")
+        with self.assertRaises(AccessError):
+            Rule.create(
+                {"name": "Sneaky", "scope": "partner", "status_id": self.status_new.id}
+            )
+        with self.assertRaises(AccessError):
+            Rule.browse(self.rule_new.id).write({"sequence": 1})
+        with self.assertRaises(AccessError):
+            Rule.action_reclassify_now()
+        Rule = self.env["client.status.rule"].with_user(self.sales_manager)
+        action = Rule.action_reclassify_now()
+        self.assertEqual(action["tag"], "display_notification")
