@@ -21,3 +21,6 @@ fi
 log "post-init hook on ${BENCH_PARTNERS:-100000} contacts ($(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(psql -tAc 'SHOW server_version'))"
 "$PY" "$REPO_DIR/bench/bench_post_init_hook.py" --database "$BENCH_DB" \
     --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}"
+log "rule engine on ${BENCH_PARTNERS:-100000} clients and twice as many leads"
+"$PY" "$REPO_DIR/bench/bench_rules.py" --database "$BENCH_DB" \
+    --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}"

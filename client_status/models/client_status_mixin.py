@@ -161,7 +161,7 @@ class ClientStatusMixin(models.AbstractModel):
             for record in self
         }
         res = super().write(vals)
-        self._client_status_log_changes(before)
+        self._client_status_log_changes(before, stamp="client_status_date" not in vals)
         return res
 
     def action_open_client_status_history(self):
@@ -223,9 +223,10 @@ class ClientStatusMixin(models.AbstractModel):
         self.ensure_one()
         return self.company_id
 
-    def _client_status_log_changes(self, before):
+    def _client_status_log_changes(self, before, stamp=True):
         """Write the history rows of the records of ``self`` whose status
-        differs from ``before`` and stamp their ``client_status_date``.
+        differs from ``before`` and, with ``stamp``, set their
+        ``client_status_date`` (a write that sets it itself passes False).
 
         :param dict before: ``{record_id: (status_id, status_date)}`` as they
             were before the change
@@ -256,7 +257,8 @@ class ClientStatusMixin(models.AbstractModel):
             reason=self._client_status_reason(),
             date=now,
         )
-        changed._client_status_stamp_date(now)
+        if stamp:
+            changed._client_status_stamp_date(now)
         changed.invalidate_recordset(["client_status_history_count"])
 
     def _client_status_stamp_date(self, date):
@@ -386,13 +388,21 @@ class ClientStatusMixin(models.AbstractModel):
             for record_id in record_ids
         }
         changed = self.browse()
+        now = fields.Datetime.now()
         for status_id, record_ids in targets.items():
             records = self.browse(record_ids).with_context(
                 client_status_source="rule",
                 client_status_explanations=explanations,
                 tracking_disable=True,
             )
-            records.write({"client_status_id": status_id})
+            # the date and the rules' status in the same UPDATE as the status
+            records.write(
+                {
+                    "client_status_id": status_id,
+                    "client_status_date": now,
+                    "client_status_computed_id": status_id,
+                }
+            )
             changed |= records
         return changed
 

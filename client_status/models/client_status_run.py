@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.osv import expression
 
 from .client_status import SCOPES
 
@@ -76,8 +77,11 @@ class ClientStatusRun(models.Model):
         the statuses the rules computed, and move the run forward."""
         self.ensure_one()
         model = self._model()
-        records = model.search(
-            self._batch_domain(), order="id", limit=RECLASSIFY_BATCH_SIZE
+        records = model.search_fetch(
+            self._batch_domain(),
+            ["client_status_id", "client_status_computed_id"],
+            order="id",
+            limit=RECLASSIFY_BATCH_SIZE,
         )
         if not records:
             self.write({"state": "done", "date_end": fields.Datetime.now()})
@@ -89,7 +93,16 @@ class ClientStatusRun(models.Model):
             "run": dict(self.stats or {}),
         }
         evaluation = records._client_status_evaluate(rules, context)
-        unlocked = records.filtered_domain(model._client_status_rule_domain(self.today))
+        unlocked = model.browse(
+            model._search(
+                expression.AND(
+                    [
+                        [("id", "in", records.ids)],
+                        model._client_status_rule_domain(self.today),
+                    ]
+                )
+            )
+        )
         changed = unlocked._client_status_apply(evaluation)
         records._client_status_store_computed(evaluation)
         values = {
