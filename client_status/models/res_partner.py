@@ -126,73 +126,100 @@ class ResPartner(models.Model):
         # contacts of a company take its status: rules classify the companies
         return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
 
-    def _client_status_lead_stats(self, window_days, context):
-        """Lead aggregates per record of ``self`` (commercial entities), one
-        query per batch and window: ``{id: (won, won in window, won revenue
-        in window, last won date, first won date, open, lost)}``. Won: active at 100 %;
-        lost: archived at 0 %."""
-        key = f"lead_stats_{window_days}"
-        if key not in context["batch"]:
+    def _client_status_lead_stats(self, context):
+        """All-time lead aggregates per record of ``self`` (commercial
+        entities), one query per batch: ``{id: (won, last won date, first won
+        date, open, lost)}``. Won: active at 100 %; lost: archived at 0 %."""
+        if "lead_stats" not in context["batch"]:
             self.env.cr.execute(
                 SQL(
                     """
                     SELECT partner.commercial_partner_id,
                            count(*) FILTER (WHERE won),
-                           count(*) FILTER (WHERE won AND closed >= %(since)s),
-                           sum(lead.expected_revenue)
-                               FILTER (WHERE won AND closed >= %(since)s),
-                           max(closed) FILTER (WHERE won),
-                           min(closed) FILTER (WHERE won),
+                           max(lead.date_closed) FILTER (WHERE won),
+                           min(lead.date_closed) FILTER (WHERE won),
                            count(*) FILTER (WHERE lead.active AND NOT won),
                            count(*) FILTER (WHERE lost)
                       FROM crm_lead AS lead
                       JOIN res_partner AS partner ON partner.id = lead.partner_id,
                            LATERAL (
                                SELECT lead.active AND lead.probability = 100 AS won,
-                                      NOT lead.active AND lead.probability = 0 AS lost,
-                                      lead.date_closed AS closed
+                                      NOT lead.active AND lead.probability = 0 AS lost
                            ) AS state
-                     WHERE partner.commercial_partner_id = ANY(%(ids)s)
+                     WHERE partner.commercial_partner_id = ANY(%s)
                      GROUP BY partner.commercial_partner_id
                     """,
-                    since=context["now"] - timedelta(days=window_days),
-                    ids=self.ids,
+                    self.ids,
+                )
+            )
+            context["batch"]["lead_stats"] = {
+                row[0]: row[1:] for row in self.env.cr.fetchall()
+            }
+        return context["batch"]["lead_stats"]
+
+    def _client_status_won_in_window(self, window_days, context):
+        """Won leads in the last ``window_days`` per record of ``self``, one
+        query per batch and window: ``{id: (count, revenue)}``."""
+        key = f"won_in_window_{window_days}"
+        if key not in context["batch"]:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT partner.commercial_partner_id, count(*),
+                           sum(lead.expected_revenue)
+                      FROM crm_lead AS lead
+                      JOIN res_partner AS partner ON partner.id = lead.partner_id
+                     WHERE partner.commercial_partner_id = ANY(%s)
+                       AND lead.active AND lead.probability = 100
+                       AND lead.date_closed >= %s
+                     GROUP BY partner.commercial_partner_id
+                    """,
+                    self.ids,
+                    context["now"] - timedelta(days=window_days),
                 )
             )
             context["batch"][key] = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         return context["batch"][key]
 
-    def _client_status_lead_counts(self, column, window_days, context):
-        """A count (or sum) of the lead stats, 0 for clients without leads."""
-        stats = self._client_status_lead_stats(window_days, context)
+    def _client_status_zero_default(self, stats, column):
+        """``column`` of ``stats`` per record of ``self``, 0 for records
+        without a row (no lead at all)."""
         values = dict.fromkeys(self.ids, 0)
         values.update({pid: row[column] or 0 for pid, row in stats.items()})
         return values
 
     def _client_status_metric_won_count(self, window_days, context):
-        return self._client_status_lead_counts(0, 0, context)
+        return self._client_status_zero_default(
+            self._client_status_lead_stats(context), 0
+        )
 
     def _client_status_metric_won_count_window(self, window_days, context):
-        return self._client_status_lead_counts(1, window_days, context)
+        stats = self._client_status_won_in_window(window_days, context)
+        return self._client_status_zero_default(stats, 0)
 
     def _client_status_metric_won_revenue_window(self, window_days, context):
-        return self._client_status_lead_counts(2, window_days, context)
+        stats = self._client_status_won_in_window(window_days, context)
+        return self._client_status_zero_default(stats, 1)
 
     def _client_status_metric_days_since_last_won(self, window_days, context):
-        stats = self._client_status_lead_stats(0, context)
         now = context["now"]
-        return {pid: (now - row[3]).days for pid, row in stats.items() if row[3]}
+        stats = self._client_status_lead_stats(context)
+        return {pid: (now - row[1]).days for pid, row in stats.items() if row[1]}
 
     def _client_status_metric_days_since_first_won(self, window_days, context):
-        stats = self._client_status_lead_stats(0, context)
         now = context["now"]
-        return {pid: (now - row[4]).days for pid, row in stats.items() if row[4]}
+        stats = self._client_status_lead_stats(context)
+        return {pid: (now - row[2]).days for pid, row in stats.items() if row[2]}
 
     def _client_status_metric_open_lead_count(self, window_days, context):
-        return self._client_status_lead_counts(5, 0, context)
+        return self._client_status_zero_default(
+            self._client_status_lead_stats(context), 3
+        )
 
     def _client_status_metric_lost_lead_count(self, window_days, context):
-        return self._client_status_lead_counts(6, 0, context)
+        return self._client_status_zero_default(
+            self._client_status_lead_stats(context), 4
+        )
 
     def _client_status_metric_revenue_top_percent(self, window_days, context):
         """Rank of each client among the clients with won revenue in the

@@ -289,3 +289,45 @@ class TestClientStatusRule(ClientStatusCommon):
         Rule = self.env["client.status.rule"].with_user(self.sales_manager)
         action = Rule.action_reclassify_now()
         self.assertEqual(action["tag"], "display_notification")
+
+    def _batch_queries(self, count):
+        """Queries of one engine batch over ``count`` new clients, each of
+        which gets the New status."""
+        clients = self.env["res.partner"].create(
+            [{"name": f"Batch {count} {i}", "is_company": True} for i in range(count)]
+        )
+        for client in clients:
+            self._won(client, datetime(2026, 6, 1))
+        run = self.env["client.status.run"].create(
+            {"scope": "partner", "last_record_id": clients[0].id - 1}
+        )
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", count),
+            self._capture_queries() as queries,
+        ):
+            run._reclassify_next_batch()
+        self.assertEqual(clients.client_status_id, self.status_new)
+        return len(queries)
+
+    def test_queries_per_batch_constant(self):
+        self._batch_queries(3)  # warm the caches (rules, statuses)
+        # the same queries for a batch of 5 and of 40 clients ...
+        self.assertEqual(self._batch_queries(40), self._batch_queries(5))
+        # ... and this many (metrics, rules, one write per target status,
+        # one history INSERT per write, the computed statuses, the run)
+        clients = self.env["res.partner"].create(
+            [{"name": f"Counted {i}", "is_company": True} for i in range(10)]
+        )
+        for client in clients:
+            self._won(client, datetime(2026, 6, 1))
+        run = self.env["client.status.run"].create(
+            {"scope": "partner", "last_record_id": clients[0].id - 1}
+        )
+        self.env.flush_all()
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 10),
+            self.assertQueryCount(10),
+        ):
+            run._reclassify_next_batch()
