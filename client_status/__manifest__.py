@@ -22,6 +22,7 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "wizards/client_status_archive_views.xml",
+        "wizards/client_status_reclassify_preview_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

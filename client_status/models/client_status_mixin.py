@@ -332,6 +332,16 @@ class ClientStatusMixin(models.AbstractModel):
             ("client_status_locked_until", "<", today),
         ]
 
+    def _client_status_unlocked(self, today):
+        """The records of ``self`` rules may change, in one query."""
+        return self.browse(
+            self._search(
+                expression.AND(
+                    [[("id", "in", self.ids)], self._client_status_rule_domain(today)]
+                )
+            )
+        )
+
     def _client_status_evaluate(self, rules, context):
         """Return ``{record_id: (status_id, rule_id, metrics)}`` for the
         records of ``self`` that a rule matches (first match in sequence).

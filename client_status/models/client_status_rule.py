@@ -130,6 +130,13 @@ class ClientStatusRule(models.Model):
             },
         }
 
+    def action_preview(self):
+        """Show what a run of the contact rules would change, without
+        writing anything."""
+        self.check_access("write")
+        scope = self.env.context.get("default_scope") or (self[:1].scope or "partner")
+        return self.env["client.status.reclassify.preview"]._action_open(scope)
+
     @api.model
     def _get_compiled_rules(self, scope):
         """The active rules of ``scope`` in sequence, as plain data for the

@@ -1,7 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.osv import expression
 
 from .client_status import SCOPES
 
@@ -72,38 +71,40 @@ class ClientStatusRun(models.Model):
         self.ensure_one()
         return self._model().search_count(self._batch_domain())
 
-    def _reclassify_next_batch(self):
-        """Evaluate the rules on the next batch, apply the changes, store
-        the statuses the rules computed, and move the run forward."""
+    def _engine_context(self):
+        """What the metric providers share over the run: now, today and the
+        run's statistics (kept on the run between batches)."""
         self.ensure_one()
-        model = self._model()
-        records = model.search_fetch(
+        return {
+            "now": fields.Datetime.now(),
+            "today": self.today,
+            "run": dict(self.stats or {}),
+        }
+
+    def _next_batch(self):
+        """The next records of the run, with the fields the engine reads."""
+        self.ensure_one()
+        return self._model().search_fetch(
             self._batch_domain(),
             ["client_status_id", "client_status_computed_id"],
             order="id",
             limit=RECLASSIFY_BATCH_SIZE,
         )
+
+    def _reclassify_next_batch(self):
+        """Evaluate the rules on the next batch, apply the changes, store
+        the statuses the rules computed, and move the run forward."""
+        self.ensure_one()
+        records = self._next_batch()
         if not records:
             self.write({"state": "done", "date_end": fields.Datetime.now()})
             return
         rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
-        context = {
-            "now": fields.Datetime.now(),
-            "today": self.today,
-            "run": dict(self.stats or {}),
-        }
+        context = self._engine_context()
         evaluation = records._client_status_evaluate(rules, context)
-        unlocked = model.browse(
-            model._search(
-                expression.AND(
-                    [
-                        [("id", "in", records.ids)],
-                        model._client_status_rule_domain(self.today),
-                    ]
-                )
-            )
+        changed = records._client_status_unlocked(self.today)._client_status_apply(
+            evaluation
         )
-        changed = unlocked._client_status_apply(evaluation)
         records._client_status_store_computed(evaluation)
         values = {
             "last_record_id": records[-1].id,

@@ -1,1 +1,2 @@
 from . import client_status_archive
+from . import client_status_reclassify_preview

@@ -1,0 +1,140 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup, escape
+
+from odoo import Command, _, api, fields, models
+
+from ..models.client_status import SCOPES
+
+
+class ClientStatusReclassifyPreview(models.TransientModel):
+    """What a run of the rules would change, computed without writing
+    anything; "Apply" writes exactly these changes."""
+
+    _name = "client.status.reclassify.preview"
+    _description = "Preview of a Reclassification by Rules"
+
+    scope = fields.Selection(SCOPES, required=True, default="partner")
+    line_ids = fields.One2many(
+        "client.status.reclassify.preview.line",
+        "preview_id",
+        string="Changes",
+        readonly=True,
+    )
+    change_count = fields.Integer(string="Changes", compute="_compute_summary")
+    summary = fields.Html(compute="_compute_summary", sanitize=False)
+
+    @api.depends("line_ids")
+    def _compute_summary(self):
+        for preview in self:
+            gained, lost = {}, {}
+            for line in preview.line_ids:
+                gained[line.status_to_id] = gained.get(line.status_to_id, 0) + 1
+                lost[line.status_from_id] = lost.get(line.status_from_id, 0) + 1
+            statuses = (
+                preview.env["client.status"].union(*gained, *lost).sorted()
+                if gained or lost
+                else preview.env["client.status"]
+            )
+            row = Markup(
+                "<tr><td>%s</td>"
+                "<td class='text-end'>+%s</td><td class='text-end'>-%s</td></tr>"
+            )
+            rows = Markup("").join(
+                row
+                % (
+                    status.display_name or _("(none)"),
+                    gained.get(status, 0),
+                    lost.get(status, 0),
+                )
+                for status in statuses
+            )
+            preview.change_count = len(preview.line_ids)
+            preview.summary = Markup(
+                "<table class='table table-sm'><thead><tr><th>%s</th>"
+                "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead>"
+                "<tbody>%s</tbody></table>"
+            ) % (escape(_("Status")), escape(_("Gains")), escape(_("Loses")), rows)
+
+    @api.model
+    def _action_open(self, scope):
+        """Compute the preview of ``scope`` and open it."""
+        preview = self.create({"scope": scope})
+        preview._compute_lines()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Preview of the Rules"),
+            "res_model": self._name,
+            "res_id": preview.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _compute_lines(self):
+        """Evaluate the rules over every record of the scope, batch after
+        batch as a run does, and keep the changes a run would write."""
+        self.ensure_one()
+        run = self.env["client.status.run"].new({"scope": self.scope})
+        rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
+        context = run._engine_context()
+        field = run._model()._client_status_history_field
+        lines = []
+        while records := run._next_batch():
+            evaluation = records._client_status_evaluate(rules, context)
+            for record in records._client_status_unlocked(run.today):
+                status_id, rule_id, metrics = evaluation.get(
+                    record.id, (None, None, None)
+                )
+                if status_id and status_id != record.client_status_id.id:
+                    lines.append(
+                        {
+                            field: record.id,
+                            "status_from_id": record.client_status_id.id,
+                            "status_to_id": status_id,
+                            "rule_id": rule_id,
+                            "metrics": metrics,
+                        }
+                    )
+            run.last_record_id = records[-1].id
+        self.line_ids = [Command.create(values) for values in lines]
+
+    def action_apply(self):
+        """Write the previewed changes (those whose record still has the
+        status the preview saw), with their history rows."""
+        self.ensure_one()
+        model = self.env[self.env["client.status"]._get_status_models()[self.scope]]
+        field = model._client_status_history_field
+        targets = {}
+        explanations = {}
+        for line in self.line_ids:
+            record = line[field]
+            if record.client_status_id == line.status_from_id:
+                targets.setdefault(line.status_to_id.id, []).append(record.id)
+                explanations[record.id] = (line.rule_id.id, line.metrics)
+        for status_id, record_ids in targets.items():
+            model.browse(record_ids).with_context(
+                client_status_source="rule",
+                client_status_explanations=explanations,
+                tracking_disable=True,
+            ).write(
+                {"client_status_id": status_id, "client_status_computed_id": status_id}
+            )
+        return {"type": "ir.actions.act_window_close"}
+
+
+class ClientStatusReclassifyPreviewLine(models.TransientModel):
+    _name = "client.status.reclassify.preview.line"
+    _description = "Change in a Preview of a Reclassification"
+
+    preview_id = fields.Many2one(
+        "client.status.reclassify.preview",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    partner_id = fields.Many2one("res.partner", string="Contact", ondelete="cascade")
+    lead_id = fields.Many2one("crm.lead", string="Lead", ondelete="cascade")
+    status_from_id = fields.Many2one("client.status", string="From", ondelete="cascade")
+    status_to_id = fields.Many2one("client.status", string="To", ondelete="cascade")
+    rule_id = fields.Many2one("client.status.rule", string="Rule", ondelete="cascade")
+    metrics = fields.Json()
