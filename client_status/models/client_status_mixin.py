@@ -1,9 +1,16 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
+
+from .client_status_run import RECLASSIFY_BATCH_SIZE
+
+# How soon the pending records are reclassified after their inputs change.
+PENDING_DELAY = timedelta(minutes=2)
 
 
 class ClientStatusMixin(models.AbstractModel):
@@ -74,6 +81,12 @@ class ClientStatusMixin(models.AbstractModel):
         compute="_compute_client_status_rule_disagrees",
         store=True,
         help="The rules would give another status than the current one.",
+    )
+    client_status_pending = fields.Boolean(
+        string="Status to Reclassify",
+        copy=False,
+        readonly=True,
+        help="The inputs of the rules changed since their last run on this record.",
     )
     client_status_history_count = fields.Integer(
         string="Status Changes",
@@ -299,6 +312,9 @@ class ClientStatusMixin(models.AbstractModel):
     def _client_status_metric_days_since_last_contact(self, window_days, context):
         """Days since the last message (email, note, done activity) on each
         record."""
+        self.env["mail.message"].flush_model(
+            ["model", "res_id", "message_type", "date"]
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -315,6 +331,57 @@ class ClientStatusMixin(models.AbstractModel):
             res_id: (context["now"] - date).days
             for res_id, date in self.env.cr.fetchall()
         }
+
+    def init(self):
+        if self._abstract:
+            return super().init()
+        # the pending records are few: a partial index finds them
+        create_index(
+            self.env.cr,
+            f"{self._table}_client_status_pending_index",
+            self._table,
+            ["id"],
+            where="client_status_pending",
+        )
+        return super().init()
+
+    def _client_status_mark_pending(self, pending=True):
+        """Mark ``self`` for (or clear it from) the reclassification of the
+        pending records, in SQL (no write() for a technical flag), and make
+        the pending job run within minutes."""
+        if not self:
+            return
+        self.flush_recordset(["client_status_pending"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET client_status_pending = %s WHERE id = ANY(%s)",
+                SQL.identifier(self._table),
+                pending,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["client_status_pending"])
+        if pending:
+            cron = self.env.ref(
+                "client_status.ir_cron_client_status_reclassify_pending",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron._trigger(fields.Datetime.now() + PENDING_DELAY)
+
+    @api.model
+    def _client_status_pending_batch(self):
+        """The next pending records the rules classify."""
+        return self.search_fetch(
+            expression.AND(
+                [
+                    [("client_status_pending", "=", True)],
+                    self._client_status_engine_domain(),
+                ]
+            ),
+            ["client_status_id", "client_status_computed_id"],
+            limit=RECLASSIFY_BATCH_SIZE,
+        )
 
     @api.model
     def _client_status_engine_domain(self):

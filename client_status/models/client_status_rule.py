@@ -168,6 +168,27 @@ class ClientStatusRule(models.Model):
         }
 
     @api.model
+    def _cron_reclassify_pending(self):
+        """Reclassify, one batch per call, the records whose inputs changed
+        since the last run (a lead won or lost, a message): between the full
+        runs, statuses follow within minutes."""
+        Run = self.env["client.status.run"]
+        for scope, model_name in self.env["client.status"]._get_status_models().items():
+            model = self.env[model_name]
+            records = model._client_status_pending_batch()
+            if records:
+                run = Run.new({"scope": scope})
+                run._reclassify(records, run._engine_context())
+                records._client_status_mark_pending(False)
+        remaining = sum(
+            self.env[model_name].search_count([("client_status_pending", "=", True)])
+            for model_name in self.env["client.status"]._get_status_models().values()
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=0 if remaining else 1, remaining=remaining
+        )
+
+    @api.model
     def _cron_reclassify(self):
         """Reclassify one batch per call, reporting progress to the cron,
         which calls again (each call in its own transaction) until all the

@@ -91,6 +91,20 @@ class ClientStatusRun(models.Model):
             limit=RECLASSIFY_BATCH_SIZE,
         )
 
+    def _reclassify(self, records, context):
+        """Evaluate the rules of the run's scope on ``records``, apply the
+        changes to those rules may change, store the statuses the rules
+        computed and clear the records' pending mark; return the records
+        changed."""
+        self.ensure_one()
+        rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
+        evaluation = records._client_status_evaluate(rules, context)
+        changed = records._client_status_unlocked(self.today)._client_status_apply(
+            evaluation
+        )
+        records._client_status_store_computed(evaluation)
+        return changed
+
     def _reclassify_next_batch(self):
         """Evaluate the rules on the next batch, apply the changes, store
         the statuses the rules computed, and move the run forward."""
@@ -99,13 +113,8 @@ class ClientStatusRun(models.Model):
         if not records:
             self.write({"state": "done", "date_end": fields.Datetime.now()})
             return
-        rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
         context = self._engine_context()
-        evaluation = records._client_status_evaluate(rules, context)
-        changed = records._client_status_unlocked(self.today)._client_status_apply(
-            evaluation
-        )
-        records._client_status_store_computed(evaluation)
+        changed = self._reclassify(records, context)
         values = {
             "last_record_id": records[-1].id,
             "processed_count": self.processed_count + len(records),

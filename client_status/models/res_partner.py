@@ -44,6 +44,12 @@ class ResPartner(models.Model):
             self._check_client_status_owner(vals)
         return super().write(vals)
 
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type in ("email", "comment"):
+            self.commercial_partner_id._client_status_mark_pending()
+        return res
+
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + ["client_status_id"]
@@ -126,11 +132,19 @@ class ResPartner(models.Model):
         # contacts of a company take its status: rules classify the companies
         return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
 
+    def _client_status_flush_lead_inputs(self):
+        """Flush what the lead metrics read in SQL."""
+        self.env["crm.lead"].flush_model(
+            ["partner_id", "active", "probability", "date_closed", "expected_revenue"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+
     def _client_status_lead_stats(self, context):
         """All-time lead aggregates per record of ``self`` (commercial
         entities), one query per batch: ``{id: (won, last won date, first won
         date, open, lost)}``. Won: active at 100 %; lost: archived at 0 %."""
         if "lead_stats" not in context["batch"]:
+            self._client_status_flush_lead_inputs()
             self.env.cr.execute(
                 SQL(
                     """
@@ -162,6 +176,7 @@ class ResPartner(models.Model):
         query per batch and window: ``{id: (count, revenue)}``."""
         key = f"won_in_window_{window_days}"
         if key not in context["batch"]:
+            self._client_status_flush_lead_inputs()
             self.env.cr.execute(
                 SQL(
                     """
@@ -247,6 +262,7 @@ class ResPartner(models.Model):
         first; computed once per run (kept in ``context["run"]``)."""
         key = f"revenue_quantiles_{window_days}"
         if key not in context["run"]:
+            self._client_status_flush_lead_inputs()
             self.env.cr.execute(
                 SQL(
                     """

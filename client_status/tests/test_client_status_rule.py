@@ -357,3 +357,27 @@ class TestClientStatusRule(ClientStatusCommon):
         self.assertEqual(other.client_status_id, self.status_blacklist)
         row = self._history(self.buyer)[-1]
         self.assertEqual((row.source, row.rule_id), ("rule", self.rule_new))
+
+    def test_changed_inputs_reclassified_between_runs(self):
+        self.assertEqual(self.buyer.client_status_pending, False)
+        lead = self.env["crm.lead"].create(
+            {"name": "Fresh Deal", "partner_id": self.buyer.id, "expected_revenue": 10}
+        )
+        self.assertEqual(self.buyer.client_status_pending, True)
+        with freeze_time(NOW):
+            self.env["client.status.rule"]._cron_reclassify_pending()
+        self.assertEqual(self.buyer.client_status_pending, False)
+        # an open lead alone does not change the status of a prospect
+        self.assertEqual(self.buyer.client_status_id, self.status_prospect)
+        with freeze_time(NOW):
+            lead.write({"probability": 100})
+            self.assertEqual(self.buyer.client_status_pending, True)
+            self.env["client.status.rule"]._cron_reclassify_pending()
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+        self.assertEqual(self._history(self.buyer)[-1].rule_id, self.rule_new)
+        # a message makes the client pending too (days since the last contact)
+        self.buyer.message_post(body="Called back", message_type="comment")
+        self.assertEqual(self.buyer.client_status_pending, True)
+        self.assertEqual(lead.client_status_pending, False)
+        lead.message_post(body="Budget confirmed", message_type="comment")
+        self.assertEqual(lead.client_status_pending, True)
