@@ -82,6 +82,7 @@ class ClientStatus(models.Model):
         help="Leave empty to share the status between companies.",
     )
     record_count = fields.Integer(string="Records", compute="_compute_record_count")
+    rule_ids = fields.One2many("client.status.rule", "status_id", string="Rules")
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):

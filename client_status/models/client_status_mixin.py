@@ -88,6 +88,12 @@ class ClientStatusMixin(models.AbstractModel):
         readonly=True,
         help="The inputs of the rules changed since their last run on this record.",
     )
+    client_status_explanation = fields.Text(
+        string="Why this Status",
+        compute="_compute_client_status_explanation",
+        groups="client_status.client_status_group_user",
+        help="The rule that gave the current status, with the metric values it tested.",
+    )
     client_status_history_count = fields.Integer(
         string="Status Changes",
         compute="_compute_client_status_history_count",
@@ -107,6 +113,27 @@ class ClientStatusMixin(models.AbstractModel):
                 record.client_status_computed_id
                 and record.client_status_computed_id != record.client_status_id
             )
+
+    def _compute_client_status_explanation(self):
+        field = self._client_status_history_field
+        History = self.env["client.status.history"]
+        last_ids = [
+            last_id
+            for __, last_id in History._read_group(
+                [(field, "in", self.ids)], [field], ["id:max"]
+            )
+        ]
+        last_rows = {row[field]: row for row in History.browse(last_ids)}
+        for record in self:
+            row = last_rows.get(record)
+            if row and row.rule_id and row.status_to_id == record.client_status_id:
+                record.client_status_explanation = _(
+                    "%(rule)s\n%(metrics)s",
+                    rule=row.rule_id.name,
+                    metrics=row.metrics_display,
+                )
+            else:
+                record.client_status_explanation = False
 
     def _compute_client_status_history_count(self):
         field = self._client_status_history_field

@@ -113,7 +113,8 @@ class TestClientStatusRule(ClientStatusCommon):
         row = self._history(self.buyer)[-1]
         self.assertEqual((row.source, row.rule_id), ("rule", self.rule_regular))
         self.assertEqual(row.metrics, {"won_count": 3})
-        self.assertIn("3", row.metrics_display)
+        self.assertEqual(row.metrics_display, "Won deals: 3")
+        self.assertEqual(self.buyer.client_status_explanation, "Regular\nWon deals: 3")
 
     def test_revenue_top_percent(self):
         self._create_rule(
@@ -381,3 +382,27 @@ class TestClientStatusRule(ClientStatusCommon):
         self.assertEqual(lead.client_status_pending, False)
         lead.message_post(body="Budget confirmed", message_type="comment")
         self.assertEqual(lead.client_status_pending, True)
+
+    def test_no_chatter_tracking_for_rule_changes(self):
+        def status_trackings(partner):
+            self.env.flush_all()
+            self.env.cr.precommit.run()  # where mail writes the tracking
+            partner.invalidate_recordset(["message_ids"])
+            return partner.message_ids.tracking_value_ids.filtered(
+                lambda value: value.field_id.name == "client_status_id"
+            )
+
+        tracked = self.env(context={})  # tracking on, as for users
+        # a record created in this very transaction would not be tracked
+        manual = tracked["res.partner"].browse(self.individual.id)
+        manual.client_status_id = self.status_regular
+        self.env.flush_all()
+        self.assertEqual(len(status_trackings(manual)), 1)
+        self._won(self.buyer, datetime(2026, 6, 1))
+        self.env.flush_all()
+        with freeze_time(NOW):
+            runs = tracked["client.status.run"]._get_running()
+            while any(run.state == "running" for run in runs):
+                runs._process_batch()
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+        self.assertEqual(len(status_trackings(self.buyer)), 0)
