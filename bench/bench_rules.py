@@ -88,6 +88,7 @@ def engine_run(env):
     """The engine over the partner scope, batch after batch."""
     Run = env["client.status.run"]
     run = Run.create({"scope": "partner"})
+    run.record_count = run._model().search_count(run._batch_domain())
     queries = env.cr.sql_log_count
     while run.state == "running":
         run._process_batch()

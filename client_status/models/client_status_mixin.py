@@ -26,6 +26,11 @@ class ClientStatusMixin(models.AbstractModel):
     The context may name the origin of a change: ``client_status_source`` (one
     of the history sources, ``manual`` by default, ``import`` during an import)
     and ``client_status_reason`` (free text).
+
+    The mixin also carries the rule engine's per-model part: the metric
+    providers (``_client_status_metric_<name>``), the evaluation of compiled
+    rules on a batch, the application of its result (one write per target
+    status) and the lock, computed-status and pending marks.
     """
 
     _name = "client.status.mixin"
@@ -397,15 +402,20 @@ class ClientStatusMixin(models.AbstractModel):
                 cron._trigger(fields.Datetime.now() + PENDING_DELAY)
 
     @api.model
+    def _client_status_pending_domain(self):
+        """The pending records the rules classify."""
+        return expression.AND(
+            [
+                [("client_status_pending", "=", True)],
+                self._client_status_engine_domain(),
+            ]
+        )
+
+    @api.model
     def _client_status_pending_batch(self):
-        """The next pending records the rules classify."""
+        """The next batch of pending records."""
         return self.search_fetch(
-            expression.AND(
-                [
-                    [("client_status_pending", "=", True)],
-                    self._client_status_engine_domain(),
-                ]
-            ),
+            self._client_status_pending_domain(),
             ["client_status_id", "client_status_computed_id"],
             limit=RECLASSIFY_BATCH_SIZE,
         )
@@ -513,13 +523,13 @@ class ClientStatusMixin(models.AbstractModel):
     def _client_status_store_computed(self, evaluation):
         """Store the status the rules computed for each record of ``self``
         (none where no rule matched) and whether it differs from the current
-        one: in SQL, one statement per computed status, rows that already
-        hold it untouched."""
+        one: in SQL, one statement per computed status, only for the records
+        whose stored value differs."""
         groups = {}
-        for record_id in self.ids:
-            groups.setdefault(evaluation.get(record_id, (None,))[0], []).append(
-                record_id
-            )
+        for record in self:
+            status_id = evaluation.get(record.id, (None,))[0]
+            if status_id != (record.client_status_computed_id.id or None):
+                groups.setdefault(status_id, []).append(record.id)
         fnames = [
             "client_status_id",
             "client_status_computed_id",

@@ -173,20 +173,22 @@ class ClientStatusRule(models.Model):
         since the last run (a lead won or lost, a message): between the full
         runs, statuses follow within minutes."""
         Run = self.env["client.status.run"]
-        for scope, model_name in self.env["client.status"]._get_status_models().items():
-            model = self.env[model_name]
-            records = model._client_status_pending_batch()
+        models_by_scope = self.env["client.status"]._get_status_models()
+        done = 0
+        for scope, model_name in models_by_scope.items():
+            records = self.env[model_name]._client_status_pending_batch()
             if records:
                 run = Run.new({"scope": scope})
                 run._reclassify(records, run._engine_context())
                 records._client_status_mark_pending(False)
+                done += len(records)
         remaining = sum(
-            self.env[model_name].search_count([("client_status_pending", "=", True)])
-            for model_name in self.env["client.status"]._get_status_models().values()
+            self.env[model_name].search_count(
+                self.env[model_name]._client_status_pending_domain()
+            )
+            for model_name in models_by_scope.values()
         )
-        self.env["ir.cron"]._notify_progress(
-            done=0 if remaining else 1, remaining=remaining
-        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
     def _cron_reclassify(self):

@@ -27,6 +27,11 @@ class ClientStatusRun(models.Model):
     date_end = fields.Datetime(readonly=True)
     today = fields.Date(default=fields.Date.context_today, readonly=True)
     last_record_id = fields.Integer(readonly=True)
+    record_count = fields.Integer(
+        string="To Process",
+        readonly=True,
+        help="Records of the scope when the run started.",
+    )
     processed_count = fields.Integer(string="Records", readonly=True)
     changed_count = fields.Integer(string="Changed", readonly=True)
     stats = fields.Json(readonly=True)
@@ -43,6 +48,8 @@ class ClientStatusRun(models.Model):
                     for scope in self.env["client.status"]._get_status_models()
                 ]
             )
+            for run in runs:
+                run.record_count = run._model().search_count(run._batch_domain())
         return runs
 
     def _process_batch(self):
@@ -68,8 +75,10 @@ class ClientStatusRun(models.Model):
         ]
 
     def _count_remaining(self):
+        """Records left, from the count taken when the run started (counting
+        what is left at every batch would cost as much as a batch)."""
         self.ensure_one()
-        return self._model().search_count(self._batch_domain())
+        return max(self.record_count - self.processed_count, 1)
 
     def _engine_context(self):
         """What the metric providers share over the run: now, today and the
