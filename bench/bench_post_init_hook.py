@@ -7,10 +7,10 @@ is made in the benchmark's transaction and rolled back at the end.
     python bench/bench_post_init_hook.py --database DB [--partners 100000]
 """
 
-import argparse
 import time
 
-import odoo
+import common
+
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
@@ -37,20 +37,11 @@ def _make_partners(env, count):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", required=True)
-    parser.add_argument("--addons-path")
-    parser.add_argument("--partners", type=int, default=100_000)
-    args = parser.parse_args()
-    options = ["--database", args.database, "--log-level", "warn"]
-    if args.addons_path:
-        options += ["--addons-path", args.addons_path]
-    odoo.tools.config.parse_config(options)
+    args = common.parse_args(__doc__)
 
     from odoo.addons.client_status.hooks import post_init_hook
 
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
+    with common.registry(args).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         _make_partners(env, args.partners)
         cr.execute("SELECT count(*) FROM res_partner WHERE client_status_id IS NULL")

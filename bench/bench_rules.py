@@ -14,13 +14,13 @@ then times on the same data:
     python bench/bench_rules.py --database DB [--partners 100000] [--naive-sample 2000]
 """
 
-import argparse
 import bisect
 import resource
 import time
 from datetime import timedelta
 
-import odoo
+import common
+
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tools import SQL
 
@@ -210,18 +210,8 @@ def timed(function, *args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", required=True)
-    parser.add_argument("--addons-path")
-    parser.add_argument("--partners", type=int, default=100_000)
-    parser.add_argument("--naive-sample", type=int, default=2_000)
-    args = parser.parse_args()
-    options = ["--database", args.database, "--log-level", "warn"]
-    if args.addons_path:
-        options += ["--addons-path", args.addons_path]
-    odoo.tools.config.parse_config(options)
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
+    args = common.parse_args(__doc__, naive_sample=2_000)
+    with common.registry(args).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         gen_time, first = timed(generate, env, args.partners)
         ref = env.ref
