@@ -345,14 +345,15 @@ class ClientStatusMixin(models.AbstractModel):
         """Days since the last message (email, note, done activity) on each
         record."""
         self.env["mail.message"].flush_model(
-            ["model", "res_id", "message_type", "date"]
+            ["model", "res_id", "message_type", "mail_activity_type_id", "date"]
         )
         self.env.cr.execute(
             SQL(
                 """
                 SELECT res_id, max(date) FROM mail_message
                  WHERE model = %s AND res_id = ANY(%s)
-                   AND message_type IN ('email', 'comment')
+                   AND (message_type IN ('email', 'comment')
+                        OR mail_activity_type_id IS NOT NULL)
                  GROUP BY res_id
                 """,
                 self._name,
@@ -384,16 +385,20 @@ class ClientStatusMixin(models.AbstractModel):
         if not self:
             return
         self.flush_recordset(["client_status_pending"])
+        # rows already marked are left alone: no new row version, no lock
         self.env.cr.execute(
             SQL(
-                "UPDATE %s SET client_status_pending = %s WHERE id = ANY(%s)",
+                "UPDATE %s SET client_status_pending = %s"
+                " WHERE id = ANY(%s) AND client_status_pending IS DISTINCT FROM %s",
                 SQL.identifier(self._table),
                 pending,
                 self.ids,
+                pending,
             )
         )
+        marked = self.env.cr.rowcount
         self.invalidate_recordset(["client_status_pending"])
-        if pending:
+        if pending and marked:
             cron = self.env.ref(
                 "client_status.ir_cron_client_status_reclassify_pending",
                 raise_if_not_found=False,

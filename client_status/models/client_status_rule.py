@@ -80,6 +80,11 @@ class ClientStatusRule(models.Model):
                     )
                 )
 
+    @api.constrains("scope")
+    def _check_conditions_scope(self):
+        # a rule moved to the other scope keeps conditions it cannot test
+        self.condition_ids._check_values()
+
     @api.constrains("domain", "scope")
     def _check_domain(self):
         for rule in self:
@@ -142,7 +147,9 @@ class ClientStatusRule(models.Model):
         """The active rules of ``scope`` in sequence, as plain data for the
         engine (read once per batch, not once per record)."""
         # sudo: rules are configuration; the engine runs for any user.
-        rules = self.sudo().search([("scope", "=", scope)])
+        rules = self.sudo().search(
+            [("scope", "=", scope), ("status_id.active", "=", True)]
+        )
         return [rule._compile() for rule in rules]
 
     def _compile(self):
@@ -180,7 +187,6 @@ class ClientStatusRule(models.Model):
             if records:
                 run = Run.new({"scope": scope})
                 run._reclassify(records, run._engine_context())
-                records._client_status_mark_pending(False)
                 done += len(records)
         remaining = sum(
             self.env[model_name].search_count(

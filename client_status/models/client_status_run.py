@@ -112,6 +112,7 @@ class ClientStatusRun(models.Model):
             evaluation
         )
         records._client_status_store_computed(evaluation)
+        records._client_status_mark_pending(False)
         return changed
 
     def _reclassify_next_batch(self):

@@ -238,8 +238,9 @@ class ResPartner(models.Model):
 
     def _client_status_metric_revenue_top_percent(self, window_days, context):
         """Rank of each client among the clients with won revenue in the
-        window, in percent (0.1 = the very top, 100 = the last), from
-        quantiles computed once per run."""
+        window, in percent: the share of clients whose revenue is at least
+        this client's (the top client of 20 ranks 5), from quantiles computed
+        once per run."""
         quantiles = self._client_status_revenue_quantiles(window_days, context)
         if not quantiles:
             return {}
@@ -248,7 +249,7 @@ class ResPartner(models.Model):
         return {
             pid: round(
                 100.0
-                * (len(ascending) - bisect.bisect_right(ascending, revenue) + 1)
+                * (len(ascending) - bisect.bisect_left(ascending, revenue))
                 / len(ascending),
                 1,
             )

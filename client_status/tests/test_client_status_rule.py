@@ -23,6 +23,11 @@ class TestClientStatusRule(ClientStatusCommon):
         cls.env["client.status.rule"].with_context(active_test=False).search(
             []
         ).active = False
+        # the leads already in the database (demo data) must not weigh in the
+        # revenue ranking: they become lost deals
+        cls.env.flush_all()
+        cls.env.cr.execute("UPDATE crm_lead SET active = FALSE, probability = 0")
+        cls.env.invalidate_all()
         cls.rule_regular = cls._create_rule(
             "Regular", cls.status_regular, 10, [("won_count", ">=", 3, 0)]
         )
@@ -133,6 +138,33 @@ class TestClientStatusRule(ClientStatusCommon):
         self._run()
         top = clients.filtered(lambda c: c.client_status_id.code == "t_vip")
         self.assertEqual(top, clients[-2:])
+
+    def test_revenue_top_percent_few_clients(self):
+        vip = self.status_blacklist.copy(
+            {"code": "t_vip2", "name": "VIP 2", "kind": "customer"}
+        )
+        self._create_rule("VIP", vip, 1, [("revenue_top_percent", "<=", 10, 365)])
+        clients = self.env["res.partner"].create(
+            [{"name": f"Few {i}", "is_company": True} for i in range(11)]
+        )
+        for rank, client in enumerate(clients):
+            self._won(client, datetime(2026, 5, 1), revenue=1000.0 * (rank + 1))
+        self._run()
+        # 1 of 11 clients is in the top 10 %, not 2
+        self.assertEqual(
+            clients.filtered(lambda c: c.client_status_id == vip), clients[-1]
+        )
+
+    def test_rules_to_archived_statuses_ignored(self):
+        self._won(self.buyer, datetime(2026, 6, 1))
+        self.status_new.action_archive()
+        self._run()
+        self.assertEqual(self.buyer.client_status_id, self.status_prospect)
+        with self.assertRaises(ValidationError):
+            # a contact metric on a lead rule
+            self.rule_regular.write(
+                {"scope": "lead", "status_id": self.status_lead_won.id}
+            )
 
     def test_locked_and_blacklisted_untouched(self):
         locked = self.env["res.partner"].create(

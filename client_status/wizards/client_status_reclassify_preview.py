@@ -100,15 +100,18 @@ class ClientStatusReclassifyPreview(models.TransientModel):
 
     def action_apply(self):
         """Write the previewed changes (those whose record still has the
-        status the preview saw), with their history rows."""
+        status the preview saw and is not locked since), with their history
+        rows."""
         self.ensure_one()
         model = self.env[self.env["client.status"]._get_status_models()[self.scope]]
         field = model._client_status_history_field
         targets = {}
         explanations = {}
+        records = self.line_ids[field]
+        unlocked = records._client_status_unlocked(fields.Date.context_today(self))
         for line in self.line_ids:
             record = line[field]
-            if record.client_status_id == line.status_from_id:
+            if record in unlocked and record.client_status_id == line.status_from_id:
                 targets.setdefault(line.status_to_id.id, []).append(record.id)
                 explanations[record.id] = (line.rule_id.id, line.metrics)
         for status_id, record_ids in targets.items():
