@@ -175,7 +175,7 @@ class ResPartner(models.Model):
     def _client_status_id_range(self):
         """The lowest and highest id of ``self``: batches come in id order,
         and PostgreSQL plans a range better than a long ``= ANY`` list."""
-        return min(self.ids), max(self.ids)
+        return min(self.ids, default=0), max(self.ids, default=-1)
 
     def _client_status_won_in_window(self, window_days, context):
         """Won leads in the last ``window_days`` per record of ``self``, one
