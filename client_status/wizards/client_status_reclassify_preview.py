@@ -21,7 +21,9 @@ class ClientStatusReclassifyPreview(models.TransientModel):
         string="Changes",
         readonly=True,
     )
-    change_count = fields.Integer(string="Changes", compute="_compute_summary")
+    change_count = fields.Integer(
+        string="Number of Changes", compute="_compute_summary"
+    )
     summary = fields.Html(compute="_compute_summary", sanitize=False)
 
     @api.depends("line_ids")
