@@ -88,6 +88,13 @@ class ClientStatusCommon(TransactionCase):
             )
         )
 
+    @classmethod
+    def _create_status_b(cls, name, code, scope, kind, **values):
+        """A status of the second company."""
+        return cls._create_status(
+            name, code, scope, kind, 9, company_id=cls.company_b.id, **values
+        )
+
     def _history(self, records):
         """The history rows of ``records`` (contacts or leads), oldest first."""
         field = records._client_status_history_field

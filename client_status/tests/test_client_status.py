@@ -19,14 +19,8 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         )
         with self.assertRaises(ValidationError):
             lead_default.is_default = True
-        company_default = self._create_status(
-            "B Default",
-            "t_b_default",
-            "partner",
-            "prospect",
-            9,
-            is_default=True,
-            company_id=self.company_b.id,
+        company_default = self._create_status_b(
+            "B Default", "t_b_default", "partner", "prospect", is_default=True
         )
         self.assertEqual(
             self.Status._get_default_status("partner", self.company_b), company_default
@@ -43,14 +37,8 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         self.assertEqual(lead.client_status_id, self.status_lead_open)
 
     def test_default_status_of_the_record_company(self):
-        lead_default_b = self._create_status(
-            "B Open",
-            "t_b_open",
-            "lead",
-            "open",
-            9,
-            is_default=True,
-            company_id=self.company_b.id,
+        lead_default_b = self._create_status_b(
+            "B Open", "t_b_open", "lead", "open", is_default=True
         )
         leads = self.env["crm.lead"].create(
             [
@@ -64,25 +52,13 @@ class TestClientStatusCatalogue(ClientStatusCommon):
     def test_status_of_the_record_scope_and_company(self):
         with self.assertRaises(ValidationError):
             self.individual.client_status_id = self.status_lead_open
-        status_b = self._create_status(
-            "B Waiting",
-            "t_b_waiting",
-            "lead",
-            "waiting",
-            9,
-            company_id=self.company_b.id,
-        )
+        status_b = self._create_status_b("B Waiting", "t_b_waiting", "lead", "waiting")
         self.assertEqual(self.lead.company_id, self.company)
         with self.assertRaises(ValidationError):
             self.lead.client_status_id = status_b
         # a record without company may have a status of any company
-        status_b_partner = self._create_status(
-            "B Partner",
-            "t_b_partner",
-            "partner",
-            "customer",
-            9,
-            company_id=self.company_b.id,
+        status_b_partner = self._create_status_b(
+            "B Partner", "t_b_partner", "partner", "customer"
         )
         self.individual.client_status_id = status_b_partner
         self.assertEqual(self.individual.client_status_id, status_b_partner)
@@ -92,9 +68,7 @@ class TestClientStatusCatalogue(ClientStatusCommon):
             self._create_status("Duplicate", "t_new", "partner", "customer", 9)
         # same code in the other scope, or in another company, is fine
         other_scope = self._create_status("Lead New", "t_new", "lead", "open", 9)
-        other_company = self._create_status(
-            "B New", "t_new", "partner", "customer", 9, company_id=self.company_b.id
-        )
+        other_company = self._create_status_b("B New", "t_new", "partner", "customer")
         self.assertEqual(
             (other_scope | other_company).mapped("code"), ["t_new", "t_new"]
         )

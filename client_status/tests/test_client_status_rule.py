@@ -262,9 +262,7 @@ class TestClientStatusRule(ClientStatusCommon):
         self.assertEqual(len(self._history(self.buyer)), rows)
 
     def test_multi_company_rules(self):
-        status_b = self._create_status(
-            "B Star", "t_b_star", "partner", "customer", 9, company_id=self.company_b.id
-        )
+        status_b = self._create_status_b("B Star", "t_b_star", "partner", "customer")
         self._create_rule(
             "B only",
             status_b,

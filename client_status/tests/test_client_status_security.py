@@ -93,9 +93,7 @@ class TestClientStatusSecurity(ClientStatusCommon):
             self.History.with_user(employee).search([])
 
     def test_other_company_statuses_invisible(self):
-        status_b = self._create_status(
-            "B Only", "t_b_only", "partner", "customer", 9, company_id=self.company_b.id
-        )
+        status_b = self._create_status_b("B Only", "t_b_only", "partner", "customer")
         user_a = new_test_user(
             self.env,
             login="cs_salesman_a",

@@ -9,14 +9,8 @@ from .common import ClientStatusCommon
 @tagged("post_install", "-at_install")
 class TestPostInitHook(ClientStatusCommon):
     def test_backfill_default_status_with_install_rows(self):
-        partner_b_default = self._create_status(
-            "B Default",
-            "t_b_default",
-            "partner",
-            "prospect",
-            9,
-            is_default=True,
-            company_id=self.company_b.id,
+        partner_b_default = self._create_status_b(
+            "B Default", "t_b_default", "partner", "prospect", is_default=True
         )
         partner_b = self.env["res.partner"].create(
             {"name": "B Client", "company_id": self.company_b.id}
