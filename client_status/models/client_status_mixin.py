@@ -385,15 +385,17 @@ class ClientStatusMixin(models.AbstractModel):
         if not self:
             return
         self.flush_recordset(["client_status_pending"])
-        # rows already marked are left alone: no new row version, no lock
+        # rows already marked (or cleared, NULL included) are left alone: no
+        # new row version, no lock; clearing finds the marked ones by index
         self.env.cr.execute(
             SQL(
-                "UPDATE %s SET client_status_pending = %s"
-                " WHERE id = ANY(%s) AND client_status_pending IS DISTINCT FROM %s",
+                "UPDATE %s SET client_status_pending = %s WHERE id = ANY(%s) AND %s",
                 SQL.identifier(self._table),
                 pending,
                 self.ids,
-                pending,
+                SQL("client_status_pending IS NOT TRUE")
+                if pending
+                else SQL("client_status_pending"),
             )
         )
         marked = self.env.cr.rowcount
@@ -421,7 +423,7 @@ class ClientStatusMixin(models.AbstractModel):
         """The next batch of pending records."""
         return self.search_fetch(
             self._client_status_pending_domain(),
-            ["client_status_id", "client_status_computed_id"],
+            ["client_status_id", "client_status_computed_id", "client_status_pending"],
             limit=RECLASSIFY_BATCH_SIZE,
         )
 
@@ -443,6 +445,8 @@ class ClientStatusMixin(models.AbstractModel):
 
     def _client_status_unlocked(self, today):
         """The records of ``self`` rules may change, in one query."""
+        if not self:
+            return self
         return self.browse(
             self._search(
                 expression.AND(
@@ -459,8 +463,9 @@ class ClientStatusMixin(models.AbstractModel):
         :param dict context: ``now``, ``today`` and a ``run`` cache shared by
             the batches of one run
         """
-        context = dict(context, batch={})
         keys = {key for rule in rules for key, *__ in rule["conditions"]}
+        # the windows tested, so that a provider computes them all at once
+        context = dict(context, batch={}, windows={key[1] for key in keys if key[1]})
         values = {
             key: getattr(self, f"_client_status_metric_{key[0]}")(key[1], context)
             for key in keys
@@ -474,21 +479,31 @@ class ClientStatusMixin(models.AbstractModel):
             for rule in rules
             if rule["domain"]
         }
+        # rule after rule, on the set of records no earlier rule matched
         result = {}
-        for record_id in self.ids:
-            for rule in rules:
-                if rule["domain"] and record_id not in matching[rule["id"]]:
-                    continue
-                metrics = {}
-                for key, operator, low, high in rule["conditions"]:
-                    value = values[key].get(record_id)
-                    if not _holds(value, operator, low, high):
-                        break
-                    metrics[_metric_name(key)] = value
-                else:
-                    result[record_id] = (rule["status_id"], rule["id"], metrics)
-                    break
+        remaining = set(self.ids)
+        for rule in rules:
+            matched = remaining
+            if rule["domain"]:
+                matched = matched & matching[rule["id"]]
+            for key, operator, low, high in rule["conditions"]:
+                matched = _matching(values[key], matched, operator, low, high)
+            names = [(key, _metric_name(key)) for key, *__ in rule["conditions"]]
+            for record_id in matched:
+                metrics = {name: values[key][record_id] for key, name in names}
+                result[record_id] = (rule["status_id"], rule["id"], metrics)
+            remaining = remaining - matched
+            if not remaining:
+                break
         return result
+
+    def _client_status_to_change(self, evaluation):
+        """The records of ``self`` whose status ``evaluation`` (from
+        ``_client_status_evaluate``) changes, locked or not."""
+        return self.filtered(
+            lambda record: evaluation.get(record.id, (None,))[0]
+            not in (None, record.client_status_id.id)
+        )
 
     def _client_status_apply(self, evaluation):
         """Give the records of ``self`` the statuses of ``evaluation`` (from
@@ -528,36 +543,41 @@ class ClientStatusMixin(models.AbstractModel):
     def _client_status_store_computed(self, evaluation):
         """Store the status the rules computed for each record of ``self``
         (none where no rule matched) and whether it differs from the current
-        one: in SQL, one statement per computed status, only for the records
-        whose stored value differs."""
-        groups = {}
-        for record in self:
-            status_id = evaluation.get(record.id, (None,))[0]
-            if status_id != (record.client_status_computed_id.id or None):
-                groups.setdefault(status_id, []).append(record.id)
+        one: one SQL statement for the records whose stored value differs,
+        none when the rules still agree with what is stored."""
+        changes = {
+            record.id: evaluation.get(record.id, (None,))[0]
+            for record in self
+            if evaluation.get(record.id, (None,))[0]
+            != (record.client_status_computed_id.id or None)
+        }
         fnames = [
             "client_status_id",
             "client_status_computed_id",
             "client_status_rule_disagrees",
         ]
-        self.flush_recordset(fnames)
-        for status_id, record_ids in groups.items():
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE %(table)s
-                       SET client_status_computed_id = %(status)s,
-                           client_status_rule_disagrees =
-                               %(status)s::int IS NOT NULL
-                               AND client_status_id IS DISTINCT FROM %(status)s
-                     WHERE id = ANY(%(ids)s)
-                       AND client_status_computed_id IS DISTINCT FROM %(status)s
-                    """,
-                    table=SQL.identifier(self._table),
-                    status=status_id,
-                    ids=record_ids,
-                )
+        # everything pending on these records goes in one UPDATE per row
+        self.flush_recordset()
+        if not changes:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s AS record
+                   SET client_status_computed_id = result.status_id,
+                       client_status_rule_disagrees =
+                           result.status_id IS NOT NULL
+                           AND record.client_status_id IS DISTINCT FROM result.status_id
+                  FROM unnest(%(ids)s::int[], %(status_ids)s::int[])
+                       AS result(id, status_id)
+                 WHERE record.id = result.id
+                   AND record.id = ANY(%(ids)s)
+                """,
+                table=SQL.identifier(self._table),
+                ids=list(changes),
+                status_ids=list(changes.values()),
             )
+        )
         self.invalidate_recordset(fnames[1:])
 
 
@@ -573,6 +593,20 @@ def _holds(value, operator, low, high):
     if operator == "=":
         return value == low
     return low <= value <= high
+
+
+def _matching(values, ids, operator, low, high):
+    """The ids of ``ids`` whose value in ``values`` (``{id: value}``, no
+    entry: no value) meets a condition; ``_holds`` on a set, inlined."""
+    if operator == ">=":
+        return {i for i in ids if (value := values.get(i)) is not None and value >= low}
+    if operator == "<=":
+        return {i for i in ids if (value := values.get(i)) is not None and value <= low}
+    if operator == "=":
+        return {i for i in ids if (value := values.get(i)) is not None and value == low}
+    return {
+        i for i in ids if (value := values.get(i)) is not None and low <= value <= high
+    }
 
 
 def _metric_name(key):

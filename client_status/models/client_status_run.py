@@ -95,7 +95,7 @@ class ClientStatusRun(models.Model):
         self.ensure_one()
         return self._model().search_fetch(
             self._batch_domain(),
-            ["client_status_id", "client_status_computed_id"],
+            ["client_status_id", "client_status_computed_id", "client_status_pending"],
             order="id",
             limit=RECLASSIFY_BATCH_SIZE,
         )
@@ -108,11 +108,12 @@ class ClientStatusRun(models.Model):
         self.ensure_one()
         rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
         evaluation = records._client_status_evaluate(rules, context)
-        changed = records._client_status_unlocked(self.today)._client_status_apply(
+        candidates = records._client_status_to_change(evaluation)
+        changed = candidates._client_status_unlocked(self.today)._client_status_apply(
             evaluation
         )
         records._client_status_store_computed(evaluation)
-        records._client_status_mark_pending(False)
+        records.filtered("client_status_pending")._client_status_mark_pending(False)
         return changed
 
     def _reclassify_next_batch(self):

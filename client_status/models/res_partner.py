@@ -139,111 +139,111 @@ class ResPartner(models.Model):
         )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
 
-    def _client_status_lead_stats(self, context):
-        """All-time lead aggregates per record of ``self`` (commercial
-        entities), one query per batch: ``{id: (won, last won date, first won
-        date, open, lost)}``. Won: active at 100 %; lost: archived at 0 %."""
-        if "lead_stats" not in context["batch"]:
-            self._client_status_flush_lead_inputs()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT partner.commercial_partner_id,
-                           count(*) FILTER (WHERE won),
-                           max(lead.date_closed) FILTER (WHERE won),
-                           min(lead.date_closed) FILTER (WHERE won),
-                           count(*) FILTER (WHERE lead.active AND NOT won),
-                           count(*) FILTER (WHERE lost)
-                      FROM crm_lead AS lead
-                      JOIN res_partner AS partner ON partner.id = lead.partner_id,
-                           LATERAL (
-                               SELECT lead.active AND lead.probability = 100 AS won,
-                                      NOT lead.active AND lead.probability = 0 AS lost
-                           ) AS state
-                     WHERE partner.commercial_partner_id BETWEEN %s AND %s
-                     GROUP BY partner.commercial_partner_id
-                    """,
-                    *self._client_status_id_range(),
-                )
+    def _client_status_lead_stats(self, context, window_days=0):
+        """Lead aggregates per record of ``self`` (commercial entities) in
+        one query per batch, for every window the batch's rules test
+        (``context["windows"]``), by column: ``{"won", "last_won",
+        "first_won", "open", "lost", "won_<days>", "revenue_<days>"}``, each
+        ``{id: value}``. Won: active at 100 %; lost: archived at 0 %. Records
+        without a lead have no value; entities of the batch's id range outside
+        ``self`` may have some (nobody asks for them)."""
+        windows = sorted(set(context.get("windows", ())) | {window_days} - {0})
+        key = ("lead_stats", *windows)
+        if key in context["batch"]:
+            return context["batch"][key]
+        self._client_status_flush_lead_inputs()
+        since = {days: context["now"] - timedelta(days=days) for days in windows}
+        windowed = [
+            SQL(
+                "count(*) FILTER (WHERE won AND lead.date_closed >= %(since)s),"
+                " coalesce(sum(lead.expected_revenue)"
+                " FILTER (WHERE won AND lead.date_closed >= %(since)s), 0)",
+                since=since[days],
             )
-            ids = set(self.ids)
-            context["batch"]["lead_stats"] = {
-                row[0]: row[1:] for row in self.env.cr.fetchall() if row[0] in ids
-            }
-        return context["batch"]["lead_stats"]
-
-    def _client_status_id_range(self):
-        """The lowest and highest id of ``self``: batches come in id order,
-        and PostgreSQL plans a range better than a long ``= ANY`` list."""
-        return min(self.ids, default=0), max(self.ids, default=-1)
-
-    def _client_status_won_in_window(self, window_days, context):
-        """Won leads in the last ``window_days`` per record of ``self``, one
-        query per batch and window: ``{id: (count, revenue)}``."""
-        key = f"won_in_window_{window_days}"
-        if key not in context["batch"]:
-            self._client_status_flush_lead_inputs()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT partner.commercial_partner_id, count(*),
-                           sum(lead.expected_revenue)
-                      FROM crm_lead AS lead
-                      JOIN res_partner AS partner ON partner.id = lead.partner_id
-                     WHERE partner.commercial_partner_id BETWEEN %s AND %s
-                       AND lead.active AND lead.probability = 100
-                       AND lead.date_closed >= %s
-                     GROUP BY partner.commercial_partner_id
-                    """,
-                    *self._client_status_id_range(),
-                    context["now"] - timedelta(days=window_days),
+            for days in windows
+        ]
+        # The members of the batch's entities first (an index range), then
+        # their leads through the partner index: the cost follows the batch,
+        # not the size of crm_lead.
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH member AS MATERIALIZED (
+                    SELECT id, commercial_partner_id FROM res_partner
+                     WHERE commercial_partner_id BETWEEN %(low)s AND %(high)s
                 )
+                SELECT member.commercial_partner_id,
+                       count(*) FILTER (WHERE won),
+                       max(lead.date_closed) FILTER (WHERE won),
+                       min(lead.date_closed) FILTER (WHERE won),
+                       count(*) FILTER (WHERE lead.active AND NOT won),
+                       count(*) FILTER (WHERE lost)
+                       %(windowed)s
+                  FROM crm_lead AS lead
+                  JOIN member ON member.id = lead.partner_id,
+                       LATERAL (
+                           SELECT lead.active AND lead.probability = 100 AS won,
+                                  NOT lead.active AND lead.probability = 0 AS lost
+                       ) AS state
+                 WHERE lead.partner_id = ANY(ARRAY(SELECT id FROM member))
+                 GROUP BY member.commercial_partner_id
+                """,
+                low=min(self.ids, default=0),
+                high=max(self.ids, default=-1),
+                windowed=SQL("").join(SQL(", %s", column) for column in windowed),
             )
-            ids = set(self.ids)
-            context["batch"][key] = {
-                row[0]: row[1:] for row in self.env.cr.fetchall() if row[0] in ids
-            }
-        return context["batch"][key]
+        )
+        names = ["won", "last_won", "first_won", "open", "lost"]
+        for days in windows:
+            names += [f"won_{days}", f"revenue_{days}"]
+        rows = self.env.cr.fetchall()
+        entity_ids = [row[0] for row in rows]
+        stats = {
+            name: dict(zip(entity_ids, (row[index] for row in rows), strict=True))
+            for index, name in enumerate(names, 1)
+        }
+        context["batch"][key] = stats
+        return stats
 
-    def _client_status_zero_default(self, stats, column):
-        """``column`` of ``stats`` per record of ``self``, 0 for records
-        without a row (no lead at all)."""
-        values = dict.fromkeys(self.ids, 0)
-        values.update({pid: row[column] or 0 for pid, row in stats.items()})
-        return values
+    def _client_status_zero_default(self, values):
+        """``values`` (``{id: value}``) with 0 for the records of ``self``
+        without a value (no lead at all)."""
+        result = dict.fromkeys(self.ids, 0)
+        result.update(values)
+        return result
+
+    def _client_status_days_since(self, dates, context):
+        """Days since each date of ``dates`` (``{id: datetime or None}``)."""
+        now = context["now"]
+        return {pid: (now - date).days for pid, date in dates.items() if date}
 
     def _client_status_metric_won_count(self, window_days, context):
-        return self._client_status_zero_default(
-            self._client_status_lead_stats(context), 0
-        )
+        stats = self._client_status_lead_stats(context)
+        return self._client_status_zero_default(stats["won"])
 
     def _client_status_metric_won_count_window(self, window_days, context):
-        stats = self._client_status_won_in_window(window_days, context)
-        return self._client_status_zero_default(stats, 0)
+        stats = self._client_status_lead_stats(context, window_days)
+        return self._client_status_zero_default(stats[f"won_{window_days}"])
 
     def _client_status_metric_won_revenue_window(self, window_days, context):
-        stats = self._client_status_won_in_window(window_days, context)
-        return self._client_status_zero_default(stats, 1)
+        stats = self._client_status_lead_stats(context, window_days)
+        return self._client_status_zero_default(stats[f"revenue_{window_days}"])
 
     def _client_status_metric_days_since_last_won(self, window_days, context):
-        now = context["now"]
         stats = self._client_status_lead_stats(context)
-        return {pid: (now - row[1]).days for pid, row in stats.items() if row[1]}
+        return self._client_status_days_since(stats["last_won"], context)
 
     def _client_status_metric_days_since_first_won(self, window_days, context):
-        now = context["now"]
         stats = self._client_status_lead_stats(context)
-        return {pid: (now - row[2]).days for pid, row in stats.items() if row[2]}
+        return self._client_status_days_since(stats["first_won"], context)
 
     def _client_status_metric_open_lead_count(self, window_days, context):
-        return self._client_status_zero_default(
-            self._client_status_lead_stats(context), 3
-        )
+        stats = self._client_status_lead_stats(context)
+        return self._client_status_zero_default(stats["open"])
 
     def _client_status_metric_lost_lead_count(self, window_days, context):
-        return self._client_status_zero_default(
-            self._client_status_lead_stats(context), 4
-        )
+        stats = self._client_status_lead_stats(context)
+        return self._client_status_zero_default(stats["lost"])
 
     def _client_status_metric_revenue_top_percent(self, window_days, context):
         """Rank of each client among the clients with won revenue in the

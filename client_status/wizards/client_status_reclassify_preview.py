@@ -83,20 +83,18 @@ class ClientStatusReclassifyPreview(models.TransientModel):
         lines = []
         while records := run._next_batch():
             evaluation = records._client_status_evaluate(rules, context)
-            for record in records._client_status_unlocked(run.today):
-                status_id, rule_id, metrics = evaluation.get(
-                    record.id, (None, None, None)
+            candidates = records._client_status_to_change(evaluation)
+            for record in candidates._client_status_unlocked(run.today):
+                status_id, rule_id, metrics = evaluation[record.id]
+                lines.append(
+                    {
+                        field: record.id,
+                        "status_from_id": record.client_status_id.id,
+                        "status_to_id": status_id,
+                        "rule_id": rule_id,
+                        "metrics": metrics,
+                    }
                 )
-                if status_id and status_id != record.client_status_id.id:
-                    lines.append(
-                        {
-                            field: record.id,
-                            "status_from_id": record.client_status_id.id,
-                            "status_to_id": status_id,
-                            "rule_id": rule_id,
-                            "metrics": metrics,
-                        }
-                    )
             run.last_record_id = records[-1].id
         self.line_ids = [Command.create(values) for values in lines]
 
