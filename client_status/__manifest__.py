@@ -9,7 +9,7 @@
     "website": "https://github.com/client-status/client_status",
     "license": "LGPL-3",
     "development_status": "Beta",
-    "depends": ["crm"],
+    "depends": ["crm", "base_automation"],
     "data": [
         "security/client_status_security.xml",
         "security/ir.model.access.csv",

@@ -27,7 +27,10 @@ class ClientStatusHistory(models.Model):
     _description = "Client Status History"
     _order = "date desc, id desc"
 
-    scope = fields.Selection(SCOPES, required=True, readonly=True, index=True)
+    # no index on the columns of a few values (scope, source, company): they
+    # filter nothing an index would find faster, and each index costs every
+    # insert of the rule engine
+    scope = fields.Selection(SCOPES, required=True, readonly=True)
     partner_id = fields.Many2one(
         "res.partner",
         string="Contact",
@@ -52,7 +55,7 @@ class ClientStatusHistory(models.Model):
     user_id = fields.Many2one(
         "res.users", string="By", readonly=True, ondelete="set null"
     )
-    source = fields.Selection(SOURCES, required=True, readonly=True, index=True)
+    source = fields.Selection(SOURCES, required=True, readonly=True)
     reason = fields.Text(readonly=True)
     days_in_previous = fields.Float(
         string="Days in Previous Status",
@@ -62,7 +65,7 @@ class ClientStatusHistory(models.Model):
         help="How long the record had its previous status "
         "(empty for its first status).",
     )
-    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     rule_id = fields.Many2one(
         "client.status.rule",
         string="Rule",
@@ -121,10 +124,17 @@ class ClientStatusHistory(models.Model):
             return
         if record_field not in self._fields:
             raise ValueError(f"{self._name} has no field {record_field}")
-        record_ids, from_ids, to_ids, previous_dates, company_ids, rule_ids, metrics = (
-            zip(*changes, strict=True)
-        )
         now = date or fields.Datetime.now()
+        # one JSON document rather than an array per column: psycopg2 adapts
+        # one string instead of thousands of values
+        columns = ["record_id", "from_id", "to_id", "previous_date"]
+        columns += ["company_id", "rule_id", "metrics"]
+        rows = [dict(zip(columns, change, strict=True)) for change in changes]
+        for row in rows:
+            row["previous_date"] = row["previous_date"] and (
+                row["previous_date"].isoformat()
+            )
+            row["metrics"] = row["metrics"] or None
         self.env.cr.execute(
             SQL(
                 """
@@ -138,12 +148,10 @@ class ClientStatusHistory(models.Model):
                        EXTRACT(EPOCH FROM %(now)s - change.previous_date) / 86400.0,
                        change.company_id, change.rule_id, change.metrics,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(record_ids)s::int[], %(from_ids)s::int[],
-                              %(to_ids)s::int[], %(previous_dates)s::timestamp[],
-                              %(company_ids)s::int[], %(rule_ids)s::int[],
-                              %(metrics)s::jsonb[])
-                    AS change(record_id, from_id, to_id, previous_date, company_id,
-                              rule_id, metrics)
+                  FROM jsonb_to_recordset(%(rows)s::jsonb) AS change(
+                           record_id int, from_id int, to_id int,
+                           previous_date timestamp, company_id int, rule_id int,
+                           metrics jsonb)
                 """,
                 record_field=SQL.identifier(record_field),
                 scope=scope,
@@ -151,13 +159,7 @@ class ClientStatusHistory(models.Model):
                 uid=self.env.uid,
                 source=source,
                 reason=reason or None,
-                record_ids=list(record_ids),
-                from_ids=list(from_ids),
-                to_ids=list(to_ids),
-                previous_dates=list(previous_dates),
-                company_ids=list(company_ids),
-                rule_ids=list(rule_ids),
-                metrics=[json.dumps(value) if value else None for value in metrics],
+                rows=json.dumps(rows),
             )
         )
         self.invalidate_model()

@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index
 
+from .client_status import KINDS
 from .client_status_run import RECLASSIFY_BATCH_SIZE
 
 # How soon the pending records are reclassified after their inputs change.
@@ -55,11 +56,21 @@ class ClientStatusMixin(models.AbstractModel):
     client_status_color = fields.Integer(
         related="client_status_id.color", string="Status Color"
     )
+    # computed per status rather than related (per record): the rule engine
+    # changes thousands of records at once
     client_status_kind = fields.Selection(
-        related="client_status_id.kind", string="Status Kind", store=True
+        KINDS,
+        string="Status Kind",
+        compute="_compute_client_status_kind",
+        store=True,
     )
     client_status_parent_id = fields.Many2one(
-        related="client_status_id.parent_id", string="Parent Status", store=True
+        "client.status",
+        string="Parent Status",
+        compute="_compute_client_status_kind",
+        store=True,
+        help="Groups statuses in two levels, "
+        "e.g. Active > One-time, Periodic, Regular.",
     )
     client_status_date = fields.Datetime(
         string="Status Since",
@@ -111,12 +122,18 @@ class ClientStatusMixin(models.AbstractModel):
             self._client_status_scope, self._client_status_default_company()
         )
 
+    @api.depends("client_status_id.kind", "client_status_id.parent_id")
+    def _compute_client_status_kind(self):
+        for status, records in self.grouped("client_status_id").items():
+            records.client_status_kind = status.kind
+            records.client_status_parent_id = status.parent_id
+
     @api.depends("client_status_id", "client_status_computed_id")
     def _compute_client_status_rule_disagrees(self):
         for record in self:
+            computed = record.client_status_computed_id
             record.client_status_rule_disagrees = bool(
-                record.client_status_computed_id
-                and record.client_status_computed_id != record.client_status_id
+                computed and computed != record.client_status_id
             )
 
     def _compute_client_status_explanation(self):
@@ -152,31 +169,32 @@ class ClientStatusMixin(models.AbstractModel):
 
     @api.constrains("client_status_id", "company_id")
     def _check_client_status_id(self):
-        for record in self.filtered("client_status_id"):
-            status = record.client_status_id
-            if status.scope != record._client_status_scope:
+        # per status: the rule engine changes thousands of records at once
+        for status, records in self.grouped("client_status_id").items():
+            if not status:
+                continue
+            if status.scope != self._client_status_scope:
                 raise ValidationError(
                     _(
                         "The status %(status)s is not a status for %(model)s.",
                         status=status.display_name,
-                        model=record._description,
+                        model=self._description,
                     )
                 )
-            if (
-                status.company_id
-                and record.company_id
-                and status.company_id != record.company_id
-            ):
-                raise ValidationError(
-                    _(
-                        "The status %(status)s belongs to %(status_company)s, not to"
-                        " %(company)s, the company of %(record)s.",
-                        status=status.display_name,
-                        status_company=status.company_id.name,
-                        company=record.company_id.name,
-                        record=record.display_name,
+            if not status.company_id:
+                continue
+            for record in records:
+                if record.company_id and record.company_id != status.company_id:
+                    raise ValidationError(
+                        _(
+                            "The status %(status)s belongs to %(status_company)s,"
+                            " not to %(company)s, the company of %(record)s.",
+                            status=status.display_name,
+                            status_company=status.company_id.name,
+                            company=record.company_id.name,
+                            record=record.display_name,
+                        )
                     )
-                )
 
     @api.model
     def _read_group_client_status_id(self, statuses, domain):
@@ -420,12 +438,34 @@ class ClientStatusMixin(models.AbstractModel):
 
     @api.model
     def _client_status_pending_batch(self):
-        """The next batch of pending records."""
-        return self.search_fetch(
-            self._client_status_pending_domain(),
-            ["client_status_id", "client_status_computed_id", "client_status_pending"],
-            limit=RECLASSIFY_BATCH_SIZE,
+        """The next batch of pending records (see ``_client_status_read_batch``)."""
+        return self._client_status_read_batch(
+            self._client_status_pending_domain(), RECLASSIFY_BATCH_SIZE
         )
+
+    @api.model
+    def _client_status_read_batch(self, domain, limit):
+        """The first ``limit`` records of ``domain`` in id order and what the
+        engine compares the rules' result with, read in the same query:
+        ``(records, stored)``, ``stored`` being ``{id: (status_id,
+        computed_status_id, pending)}``. The engine reads each value once:
+        plain values cost less than the ORM cache for thousands of records."""
+        fnames = [
+            "client_status_id",
+            "client_status_computed_id",
+            "client_status_pending",
+        ]
+        self.flush_model(fnames)
+        query = self._search(domain, order="id", limit=limit)
+        rows = self.env.execute_query(
+            query.select(
+                *(
+                    self._field_to_sql(self._table, fname, query)
+                    for fname in ["id", *fnames]
+                )
+            )
+        )
+        return self.browse([row[0] for row in rows]), {row[0]: row[1:] for row in rows}
 
     @api.model
     def _client_status_engine_domain(self):
@@ -497,12 +537,16 @@ class ClientStatusMixin(models.AbstractModel):
                 break
         return result
 
-    def _client_status_to_change(self, evaluation):
+    def _client_status_to_change(self, evaluation, stored):
         """The records of ``self`` whose status ``evaluation`` (from
-        ``_client_status_evaluate``) changes, locked or not."""
-        return self.filtered(
-            lambda record: evaluation.get(record.id, (None,))[0]
-            not in (None, record.client_status_id.id)
+        ``_client_status_evaluate``) changes, locked or not.
+
+        :param dict stored: ``{id: (status_id, ...)}`` as read with the batch
+        """
+        return self.browse(
+            record_id
+            for record_id in self.ids
+            if evaluation.get(record_id, (None,))[0] not in (None, stored[record_id][0])
         )
 
     def _client_status_apply(self, evaluation):
@@ -540,23 +584,29 @@ class ClientStatusMixin(models.AbstractModel):
             changed |= records
         return changed
 
-    def _client_status_store_computed(self, evaluation):
+    def _client_status_store_computed(self, evaluation, stored):
         """Store the status the rules computed for each record of ``self``
         (none where no rule matched) and whether it differs from the current
         one: one SQL statement for the records whose stored value differs,
-        none when the rules still agree with what is stored."""
+        none when the rules still agree with what is stored.
+
+        :param dict stored: ``{id: (status_id, computed_status_id, ...)}`` as
+            read with the batch (the statement checks again: records changed
+            since have their computed status already)
+        """
         changes = {
-            record.id: evaluation.get(record.id, (None,))[0]
-            for record in self
-            if evaluation.get(record.id, (None,))[0]
-            != (record.client_status_computed_id.id or None)
+            record_id: status_id
+            for record_id in self.ids
+            if (status_id := evaluation.get(record_id, (None,))[0])
+            != stored[record_id][1]
         }
         fnames = [
             "client_status_id",
             "client_status_computed_id",
             "client_status_rule_disagrees",
         ]
-        # everything pending on these records goes in one UPDATE per row
+        # what the batch changed goes to the database first, in one UPDATE
+        # per row
         self.flush_recordset()
         if not changes:
             return
@@ -572,6 +622,8 @@ class ClientStatusMixin(models.AbstractModel):
                        AS result(id, status_id)
                  WHERE record.id = result.id
                    AND record.id = ANY(%(ids)s)
+                   AND record.client_status_computed_id
+                       IS DISTINCT FROM result.status_id
                 """,
                 table=SQL.identifier(self._table),
                 ids=list(changes),

@@ -183,10 +183,15 @@ class ClientStatusRule(models.Model):
         models_by_scope = self.env["client.status"]._get_status_models()
         done = 0
         for scope, model_name in models_by_scope.items():
-            records = self.env[model_name]._client_status_pending_batch()
+            records, stored = self.env[model_name]._client_status_pending_batch()
             if records:
-                run = Run.new({"scope": scope})
-                run._reclassify(records, run._engine_context())
+                # the statistics of the last full run (e.g. revenue quantiles)
+                # serve until the next one: computing them costs a full scan
+                last_run = Run.search(
+                    [("scope", "=", scope), ("state", "=", "done")], limit=1
+                )
+                run = Run.new({"scope": scope, "stats": last_run.stats})
+                run._reclassify(records, stored, run._engine_context())
                 done += len(records)
         remaining = sum(
             self.env[model_name].search_count(

@@ -168,10 +168,7 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH member AS MATERIALIZED (
-                    SELECT id, commercial_partner_id FROM res_partner
-                     WHERE commercial_partner_id BETWEEN %(low)s AND %(high)s
-                )
+                WITH member AS MATERIALIZED (%(members)s)
                 SELECT member.commercial_partner_id,
                        count(*) FILTER (WHERE won),
                        max(lead.date_closed) FILTER (WHERE won),
@@ -188,8 +185,7 @@ class ResPartner(models.Model):
                  WHERE lead.partner_id = ANY(ARRAY(SELECT id FROM member))
                  GROUP BY member.commercial_partner_id
                 """,
-                low=min(self.ids, default=0),
-                high=max(self.ids, default=-1),
+                members=self._client_status_members_query(),
                 windowed=SQL("").join(SQL(", %s", column) for column in windowed),
             )
         )
@@ -204,6 +200,59 @@ class ResPartner(models.Model):
         }
         context["batch"][key] = stats
         return stats
+
+    def _client_status_members_query(self):
+        """SQL selecting ``id, commercial_partner_id`` of the contacts of the
+        commercial entities of ``self`` (themselves included), by the index
+        range of the batch (batches come in id order)."""
+        return SQL(
+            "SELECT id, commercial_partner_id FROM res_partner"
+            " WHERE commercial_partner_id BETWEEN %s AND %s",
+            min(self.ids, default=0),
+            max(self.ids, default=-1),
+        )
+
+    def _client_status_metric_days_since_last_contact(self, window_days, context):
+        """Days since the last message (email, note, done activity) on the
+        entity, any of its contacts or any of their leads."""
+        self._client_status_flush_lead_inputs()
+        self.env["mail.message"].flush_model(
+            ["model", "res_id", "message_type", "mail_activity_type_id", "date"]
+        )
+        contact = SQL(
+            "(message.message_type IN ('email', 'comment')"
+            " OR message.mail_activity_type_id IS NOT NULL)"
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH member AS MATERIALIZED (%(members)s),
+                     lead AS MATERIALIZED (
+                         SELECT lead.id, member.commercial_partner_id
+                           FROM crm_lead AS lead
+                           JOIN member ON member.id = lead.partner_id
+                          WHERE lead.partner_id = ANY(ARRAY(SELECT id FROM member))
+                     )
+                SELECT entity_id, max(date) FROM (
+                    SELECT member.commercial_partner_id AS entity_id, message.date
+                      FROM mail_message AS message
+                      JOIN member ON member.id = message.res_id
+                     WHERE message.model = 'res.partner' AND %(contact)s
+                       AND message.res_id = ANY(ARRAY(SELECT id FROM member))
+                    UNION ALL
+                    SELECT lead.commercial_partner_id, message.date
+                      FROM mail_message AS message
+                      JOIN lead ON lead.id = message.res_id
+                     WHERE message.model = 'crm.lead' AND %(contact)s
+                       AND message.res_id = ANY(ARRAY(SELECT id FROM lead))
+                ) AS contact
+                 GROUP BY entity_id
+                """,
+                members=self._client_status_members_query(),
+                contact=contact,
+            )
+        )
+        return self._client_status_days_since(dict(self.env.cr.fetchall()), context)
 
     def _client_status_zero_default(self, values):
         """``values`` (``{id: value}``) with 0 for the records of ``self``

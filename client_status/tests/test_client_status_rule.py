@@ -436,3 +436,65 @@ class TestClientStatusRule(ClientStatusCommon):
                 runs._process_batch()
         self.assertEqual(self.buyer.client_status_id, self.status_new)
         self.assertEqual(len(status_trackings(self.buyer)), 0)
+
+    def test_user_automation_fires_on_rule_changes(self):
+        automation = self.env["base.automation"].create(
+            {
+                "name": "Welcome new clients",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [
+                    Command.set(
+                        self.env["ir.model.fields"]
+                        ._get("res.partner", "client_status_id")
+                        .ids
+                    )
+                ],
+                "filter_domain": repr([("client_status_id", "=", self.status_new.id)]),
+            }
+        )
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Mark the client",
+                "model_id": automation.model_id.id,
+                "base_automation_id": automation.id,
+                "usage": "base_automation",
+                "state": "code",
+                "code": "records.write({'ref': 'welcomed'})",
+            }
+        )
+        automation.action_server_ids = [Command.set(action.ids)]
+        self._won(self.buyer, datetime(2026, 6, 1))
+        self._run()
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+        self.assertEqual(self.buyer.ref, "welcomed")
+        self.assertEqual(self.individual.ref, False)
+
+    def test_days_since_last_contact_counts_contacts_and_leads(self):
+        self._create_rule(
+            "Recently in touch",
+            self.status_regular,
+            1,
+            [("days_since_last_contact", "<=", 30, 0)],
+        )
+        employee = self.env["res.partner"].create(
+            {"name": "Buyer's accountant", "parent_id": self.buyer.id}
+        )
+        quiet = self.env["res.partner"].create({"name": "Quiet", "is_company": True})
+        lead = self.env["crm.lead"].create({"name": "Talk", "partner_id": quiet.id})
+        with freeze_time("2026-05-01 12:00:00"):  # 45 days before the run
+            lead.message_post(body="Old call", message_type="comment")
+        with freeze_time("2026-06-01 12:00:00"):  # 14 days before the run
+            employee.message_post(body="Invoice question", message_type="comment")
+            # a notification is not a contact with the client
+            quiet.message_post(body="Address changed", message_type="notification")
+        self._run()
+        self.assertEqual(self.buyer.client_status_id, self.status_regular)
+        self.assertEqual(
+            self._history(self.buyer)[-1].metrics, {"days_since_last_contact": 14}
+        )
+        self.assertEqual(quiet.client_status_id, self.status_prospect)
+        with freeze_time("2026-06-10 12:00:00"):
+            lead.message_post(body="Budget confirmed", message_type="comment")
+        self._run()
+        self.assertEqual(quiet.client_status_id, self.status_regular)

@@ -81,9 +81,10 @@ class ClientStatusReclassifyPreview(models.TransientModel):
         context = run._engine_context()
         field = run._model()._client_status_history_field
         lines = []
-        while records := run._next_batch():
+        records, stored = run._next_batch()
+        while records:
             evaluation = records._client_status_evaluate(rules, context)
-            candidates = records._client_status_to_change(evaluation)
+            candidates = records._client_status_to_change(evaluation, stored)
             for record in candidates._client_status_unlocked(run.today):
                 status_id, rule_id, metrics = evaluation[record.id]
                 lines.append(
@@ -96,6 +97,7 @@ class ClientStatusReclassifyPreview(models.TransientModel):
                     }
                 )
             run.last_record_id = records[-1].id
+            records, stored = run._next_batch()
         self.line_ids = [Command.create(values) for values in lines]
 
     def action_apply(self):
