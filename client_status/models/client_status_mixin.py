@@ -573,12 +573,14 @@ class ClientStatusMixin(models.AbstractModel):
                 client_status_explanations=explanations,
                 tracking_disable=True,
             )
-            # the date and the rules' status in the same UPDATE as the status
+            # the date and the rules' status in the same UPDATE as the status;
+            # they agree, no need to compute it record by record
             records.write(
                 {
                     "client_status_id": status_id,
                     "client_status_date": now,
                     "client_status_computed_id": status_id,
+                    "client_status_rule_disagrees": False,
                 }
             )
             changed |= records

@@ -91,7 +91,12 @@ class ResPartner(models.Model):
         status in this write: the status is set on the commercial entity."""
         status_id = vals["client_status_id"] or False
         new_parent = self.browse(vals["parent_id"]) if "parent_id" in vals else None
-        for partner in self:
+        # only contacts with a parent (after the write) can break the rule
+        if new_parent is None:
+            partners = self.filtered("parent_id")
+        else:
+            partners = self if new_parent else self.browse()
+        for partner in partners:
             parent = partner.parent_id if new_parent is None else new_parent
             is_company = vals.get("is_company", partner.is_company)
             entity = parent.commercial_partner_id
