@@ -16,6 +16,7 @@
         "data/client_status_data.xml",
         "data/client_status_rule_data.xml",
         "data/ir_cron_data.xml",
+        "data/base_automation_data.xml",
         "views/client_status_views.xml",
         "views/client_status_history_views.xml",
         "views/client_status_rule_views.xml",

@@ -7,3 +7,4 @@ from . import client_status_run
 from . import res_partner
 from . import crm_lead
 from . import ir_fields_converter
+from . import base_automation

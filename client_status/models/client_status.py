@@ -83,6 +83,28 @@ class ClientStatus(models.Model):
     )
     record_count = fields.Integer(string="Records", compute="_compute_record_count")
     rule_ids = fields.One2many("client.status.rule", "status_id", string="Rules")
+    # waiting for the client (kind "waiting"): where a reply leads, what the
+    # daily job does when the deadline passes without one
+    reply_status_id = fields.Many2one(
+        "client.status",
+        string="On Reply Go To",
+        ondelete="set null",
+        domain="[('scope', '=', scope), ('id', '!=', id)]",
+        help="Status given when the client replies (a message from the client).",
+    )
+    escalation = fields.Selection(
+        [("activity", "Plan a reminder"), ("move", "Move to another status")],
+        string="When the Deadline Passes",
+        default="activity",
+        help="What the daily job does when the client has not answered by the"
+        " deadline.",
+    )
+    escalation_status_id = fields.Many2one(
+        "client.status",
+        string="Move To",
+        ondelete="set null",
+        domain="[('scope', '=', scope), ('id', '!=', id)]",
+    )
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -169,6 +191,19 @@ class ClientStatus(models.Model):
                     )
                 )
 
+    @api.constrains("reply_status_id", "escalation_status_id", "scope")
+    def _check_workflow_statuses(self):
+        for status in self:
+            targets = status.reply_status_id | status.escalation_status_id
+            if any(target.scope != status.scope for target in targets):
+                raise ValidationError(
+                    _(
+                        "The status %(status)s can only lead to statuses of its own"
+                        " scope.",
+                        status=status.name,
+                    )
+                )
+
     def write(self, vals):
         if vals.get("active") is False:
             self._check_archivable()
@@ -245,6 +280,25 @@ class ClientStatus(models.Model):
                     ("company_id", "in", [company.id, False]),
                 ],
                 order="company_id",
+                limit=1,
+            )
+            .sudo(False)
+        )
+
+    @api.model
+    def _get_status_of_kind(self, scope, kind, company):
+        """Return the first status (in sequence) of ``kind`` in ``scope`` for
+        ``company``: the company's own, else a shared one."""
+        # sudo: the catalogue is configuration; automations run for any user
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("scope", "=", scope),
+                    ("kind", "=", kind),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="company_id, sequence, id",
                 limit=1,
             )
             .sudo(False)

@@ -114,10 +114,11 @@ class ClientStatusHistory(models.Model):
         :param str record_field: ``partner_id`` or ``lead_id``
         :param str scope: the scope of the statuses
         :param changes: list of ``(record_id, from_id, to_id, previous_date,
-            company_id, rule_id, metrics)`` tuples, ids or ``None``, metrics a
-            dict or ``None``
+            company_id, rule_id, metrics, reason)`` tuples, ids or ``None``,
+            metrics a dict or ``None``, reason a text or ``None`` (``reason``
+            below then)
         :param str source: one of ``SOURCES``
-        :param str reason: optional text stored on every row
+        :param str reason: optional text stored on the rows without their own
         :param datetime date: when the changes happened (now by default)
         """
         if not changes:
@@ -128,13 +129,14 @@ class ClientStatusHistory(models.Model):
         # one JSON document rather than an array per column: psycopg2 adapts
         # one string instead of thousands of values
         columns = ["record_id", "from_id", "to_id", "previous_date"]
-        columns += ["company_id", "rule_id", "metrics"]
+        columns += ["company_id", "rule_id", "metrics", "reason"]
         rows = [dict(zip(columns, change, strict=True)) for change in changes]
         for row in rows:
             row["previous_date"] = row["previous_date"] and (
                 row["previous_date"].isoformat()
             )
             row["metrics"] = row["metrics"] or None
+            row["reason"] = row["reason"] or reason or None
         self.env.cr.execute(
             SQL(
                 """
@@ -144,21 +146,20 @@ class ClientStatusHistory(models.Model):
                     rule_id, metrics, create_uid, create_date, write_uid, write_date)
                 SELECT change.record_id, %(scope)s, change.from_id, change.to_id,
                        %(now)s,
-                       %(uid)s, %(source)s, %(reason)s,
+                       %(uid)s, %(source)s, change.reason,
                        EXTRACT(EPOCH FROM %(now)s - change.previous_date) / 86400.0,
                        change.company_id, change.rule_id, change.metrics,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM jsonb_to_recordset(%(rows)s::jsonb) AS change(
                            record_id int, from_id int, to_id int,
                            previous_date timestamp, company_id int, rule_id int,
-                           metrics jsonb)
+                           metrics jsonb, reason text)
                 """,
                 record_field=SQL.identifier(record_field),
                 scope=scope,
                 now=now,
                 uid=self.env.uid,
                 source=source,
-                reason=reason or None,
                 rows=json.dumps(rows),
             )
         )

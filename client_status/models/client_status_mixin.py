@@ -1,5 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -9,6 +10,8 @@ from odoo.tools import SQL, create_index
 
 from .client_status import KINDS
 from .client_status_run import RECLASSIFY_BATCH_SIZE
+
+_logger = logging.getLogger(__name__)
 
 # How soon the pending records are reclassified after their inputs change.
 PENDING_DELAY = timedelta(minutes=2)
@@ -219,6 +222,23 @@ class ClientStatusMixin(models.AbstractModel):
     def write(self, vals):
         if "client_status_id" not in vals:
             return super().write(vals)
+        done = self.env.context.get("client_status_automation_done")
+        if done is not None and self._client_status_source() == "automation":
+            # automation rules change a record's status once per event: a
+            # pair of rules A -> B, B -> A must not loop (nor flip twice)
+            again = self.filtered(lambda record: (record._name, record.id) in done)
+            if again:
+                _logger.info(
+                    "Automation rules changed the status of %s in this event"
+                    " already: not again.",
+                    again,
+                )
+                other_vals = dict(vals)
+                del other_vals["client_status_id"]
+                if other_vals:
+                    super(ClientStatusMixin, again).write(other_vals)
+                return (self - again).write(vals) if self - again else True
+            done.update((record._name, record.id) for record in self)
         before = {
             record.id: (record.client_status_id.id, record.client_status_date)
             for record in self
@@ -274,6 +294,12 @@ class ClientStatusMixin(models.AbstractModel):
         """The reason recorded with the changes made in the current context."""
         return self.env.context.get("client_status_reason")
 
+    def _client_status_change_reasons(self):
+        """Reasons of the changes of the records of ``self`` that have one of
+        their own, ``{record_id: text}``; the others get the reason of the
+        context. None by default."""
+        return {}
+
     def _client_status_explanation(self, explanations):
         """The ``(rule_id, metrics)`` that explain a record's change, from the
         ``client_status_explanations`` of the context; ``(None, None)``."""
@@ -300,6 +326,7 @@ class ClientStatusMixin(models.AbstractModel):
         if not changed:
             return
         explanations = self.env.context.get("client_status_explanations") or {}
+        reasons = changed._client_status_change_reasons()
         changes = [
             (
                 record.id,
@@ -308,6 +335,7 @@ class ClientStatusMixin(models.AbstractModel):
                 before[record.id][1] or None,
                 record._client_status_company().id or None,
                 *record._client_status_explanation(explanations),
+                reasons.get(record.id),
             )
             for record in changed
         ]
@@ -442,6 +470,21 @@ class ClientStatusMixin(models.AbstractModel):
         return self._client_status_read_batch(
             self._client_status_pending_domain(), RECLASSIFY_BATCH_SIZE
         )
+
+    def _client_status_reclassify_now(self):
+        """Reclassify the records of ``self`` the rules classify at once (an
+        event changed their inputs), as the pending job would; return the
+        records changed."""
+        records, stored = self._client_status_read_batch(
+            expression.AND(
+                [[("id", "in", self.ids)], self._client_status_engine_domain()]
+            ),
+            None,
+        )
+        if not records:
+            return records
+        run = self.env["client.status.run"]._new_incremental(self._client_status_scope)
+        return run._reclassify(records, stored, run._engine_context())
 
     @api.model
     def _client_status_read_batch(self, domain, limit):

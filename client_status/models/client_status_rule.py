@@ -185,12 +185,7 @@ class ClientStatusRule(models.Model):
         for scope, model_name in models_by_scope.items():
             records, stored = self.env[model_name]._client_status_pending_batch()
             if records:
-                # the statistics of the last full run (e.g. revenue quantiles)
-                # serve until the next one: computing them costs a full scan
-                last_run = Run.search(
-                    [("scope", "=", scope), ("state", "=", "done")], limit=1
-                )
-                run = Run.new({"scope": scope, "stats": last_run.stats})
+                run = Run._new_incremental(scope)
                 run._reclassify(records, stored, run._engine_context())
                 done += len(records)
         remaining = sum(

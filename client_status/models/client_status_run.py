@@ -53,6 +53,14 @@ class ClientStatusRun(models.Model):
                 run.record_count = run._model().search_count(run._batch_domain())
         return runs
 
+    @api.model
+    def _new_incremental(self, scope):
+        """A run in memory to reclassify a few records of ``scope`` between
+        full runs, with the statistics of the last full run (e.g. revenue
+        quantiles): computing them again costs a full scan."""
+        last_run = self.search([("scope", "=", scope), ("state", "=", "done")], limit=1)
+        return self.new({"scope": scope, "stats": last_run.stats})
+
     def _process_batch(self):
         """Reclassify the next batch of the first unfinished run of
         ``self``; return ``(done, remaining)`` records over ``self``."""

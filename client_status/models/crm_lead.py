@@ -1,6 +1,15 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from textwrap import shorten
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
+
+# Leads escalated per run of the daily clarification job.
+ESCALATION_BATCH_SIZE = 1000
+# Characters of the client's answer kept in the history.
+ANSWER_LENGTH = 300
 
 # The lead values the contact rules read: a change makes the contact pending.
 RULE_INPUTS = {
@@ -26,18 +35,70 @@ class CrmLead(models.Model):
         help="The status of the lead's customer (set on the contact).",
     )
 
+    clarification_topic = fields.Selection(
+        [
+            ("budget", "Budget"),
+            ("timeline", "Timeline"),
+            ("requirements", "Requirements"),
+            ("decision_maker", "Decision maker"),
+            ("other", "Other"),
+        ],
+        string="To Clarify",
+        copy=False,
+        help="What the client must clarify while the lead waits for them.",
+    )
+    clarification_question = fields.Text(
+        string="Question", copy=False, help="The question asked to the client."
+    )
+    clarification_deadline = fields.Date(
+        string="Answer Expected By",
+        copy=False,
+        help="When the deadline passes without an answer, the daily job escalates"
+        " as the status says.",
+    )
+    clarification_activity_id = fields.Many2one(
+        "mail.activity", string="Clarification Activity", copy=False, readonly=True
+    )
+    clarification_escalated = fields.Boolean(copy=False, readonly=True)
+
+    @api.constrains("client_status_id", "clarification_topic", "clarification_deadline")
+    def _check_clarification(self):
+        for lead in self:
+            if lead.client_status_kind != "waiting":
+                continue
+            if not lead.clarification_topic or not lead.clarification_deadline:
+                raise ValidationError(
+                    _(
+                        "%(lead)s waits for the client (%(status)s): say what must"
+                        " be clarified and by when.",
+                        lead=lead.display_name,
+                        status=lead.client_status_id.display_name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
         leads.partner_id.commercial_partner_id._client_status_mark_pending()
+        leads.filtered(
+            lambda lead: lead.client_status_kind == "waiting"
+        )._client_status_plan_clarification()
         return leads
 
     def write(self, vals):
         before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
+        waiting = self.filtered(lambda lead: lead.client_status_kind == "waiting")
         res = super().write(vals)
         if RULE_INPUTS & vals.keys():
             partners = self.partner_id.commercial_partner_id
             (partners | before if before else partners)._client_status_mark_pending()
+        if "client_status_id" in vals:
+            now_waiting = self.filtered(
+                lambda lead: lead.client_status_kind == "waiting"
+            )
+            (now_waiting - waiting)._client_status_plan_clarification()
+        elif {"clarification_deadline", "clarification_topic"} & vals.keys():
+            waiting._client_status_plan_clarification()
         return res
 
     def unlink(self):
@@ -52,3 +113,157 @@ class CrmLead(models.Model):
             self._client_status_mark_pending()
             self.partner_id.commercial_partner_id._client_status_mark_pending()
         return res
+
+    def _client_status_change_reasons(self):
+        # entering a waiting status: the question is the reason
+        return {
+            lead.id: lead._client_status_clarification_text()
+            for lead in self
+            if lead.client_status_kind == "waiting"
+        }
+
+    def _client_status_clarification_text(self):
+        """What the client must clarify, and by when, in one line."""
+        self.ensure_one()
+        topic = dict(
+            self._fields["clarification_topic"]._description_selection(self.env)
+        )
+        return _(
+            "To clarify: %(topic)s%(question)s (by %(deadline)s)",
+            topic=topic.get(self.clarification_topic, ""),
+            question=f" - {self.clarification_question}"
+            if self.clarification_question
+            else "",
+            deadline=self.clarification_deadline,
+        )
+
+    # ------------------------------------------------------------------
+    # Clarification workflow
+    # ------------------------------------------------------------------
+
+    def _client_status_plan_clarification(self):
+        """Plan, for each lead of ``self`` (waiting for the client), an
+        activity for its salesperson on the day the answer is expected,
+        replacing the one planned before."""
+        self.clarification_activity_id.unlink()
+        for lead in self:
+            lead.clarification_activity_id = lead.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=lead.clarification_deadline,
+                summary=_("Answer expected from the client"),
+                note=lead._client_status_clarification_text(),
+                user_id=(lead.user_id or self.env.user).id,
+            )
+        self.clarification_escalated = False
+
+    def _client_status_on_client_reply(self):
+        """A message came from the client on leads of ``self`` waiting for
+        them: move each to the status its waiting status names ("On Reply Go
+        To"), with the answer in the history, and close the clarification
+        activity with the answer as feedback."""
+        for lead in self.filtered(lambda lead: lead.client_status_kind == "waiting"):
+            target = lead.client_status_id.reply_status_id
+            if not target:
+                continue
+            answer = shorten(
+                html2plaintext(lead.message_ids[:1].body or ""),
+                ANSWER_LENGTH,
+                placeholder="…",
+            )
+            lead.clarification_activity_id.action_feedback(feedback=answer)
+            lead.with_context(
+                client_status_reason=_(
+                    "Answer from the client: %(answer)s", answer=answer
+                )
+            ).client_status_id = target
+
+    @api.model
+    def _cron_client_status_escalate(self):
+        """Escalate the leads whose client did not answer by the deadline, as
+        their status says: a reminder for the salesperson (once), or a move to
+        another status."""
+        leads = self.search(
+            [
+                ("client_status_kind", "=", "waiting"),
+                ("clarification_deadline", "<", fields.Date.context_today(self)),
+                ("clarification_escalated", "=", False),
+            ],
+            limit=ESCALATION_BATCH_SIZE,
+        )
+        for status, status_leads in leads.grouped("client_status_id").items():
+            if status.escalation == "move" and status.escalation_status_id:
+                status_leads.with_context(
+                    client_status_source="automation",
+                    client_status_reason=_("No answer from the client by the deadline"),
+                ).client_status_id = status.escalation_status_id
+            else:
+                for lead in status_leads:
+                    lead.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        summary=_("No answer from the client yet"),
+                        note=lead._client_status_clarification_text(),
+                        user_id=(lead.user_id or self.env.user).id,
+                    )
+            status_leads.clarification_escalated = True
+
+    # ------------------------------------------------------------------
+    # Event transitions, called by the automation rules of
+    # data/base_automation_data.xml (admins can deactivate or edit them)
+    # ------------------------------------------------------------------
+
+    def _client_status_set_kind(self, kind):
+        """Give the leads of ``self`` the first lead status of ``kind`` of
+        their company (one write per status), unless they have one of that
+        kind already."""
+        Status = self.env["client.status"]
+        leads = self.filtered(lambda lead: lead.client_status_kind != kind)
+        for company, company_leads in leads.grouped("company_id").items():
+            status = Status._get_status_of_kind("lead", kind, company)
+            if status:
+                company_leads.client_status_id = status
+
+    def _client_status_on_lead_for_contact(self):
+        """A lead was created for (or given to) a contact: a contact without a
+        status or with a prospect-kind one gets the default contact status
+        (Potential)."""
+        Status = self.env["client.status"]
+        partners = self.partner_id.commercial_partner_id.filtered(
+            lambda partner: partner.client_status_kind in (False, "prospect")
+        )
+        for company, company_partners in partners.grouped("company_id").items():
+            status = Status._get_default_status("partner", company)
+            company_partners.filtered(
+                lambda partner, status=status: partner.client_status_id != status
+            ).client_status_id = status
+
+    def _client_status_on_lead_won(self):
+        """Leads were won: they get the won-kind status and their contacts are
+        reclassified by the rules at once (New on the first won deal, Regular
+        or VIP when the rules say so)."""
+        self._client_status_set_kind("won")
+        self.partner_id.commercial_partner_id._client_status_reclassify_now()
+
+    def _client_status_on_lead_lost(self):
+        """Leads were lost: they get the lost-kind status. Their contacts are
+        reclassified at once unless they are customers already: a lost deal
+        does not demote a customer."""
+        self._client_status_set_kind("lost")
+        self.partner_id.commercial_partner_id.filtered(
+            lambda partner: partner.client_status_kind != "customer"
+        )._client_status_reclassify_now()
+
+    def _client_status_on_lead_reopened(self):
+        """Won leads were reopened: they go back to the default lead status
+        and their contacts are reclassified at once (no stale customer)."""
+        Status = self.env["client.status"]
+        for company, leads in self.grouped("company_id").items():
+            leads.filtered(
+                lambda lead: lead.client_status_kind in ("won", "lost")
+            ).client_status_id = Status._get_default_status("lead", company)
+        self.partner_id.commercial_partner_id._client_status_reclassify_now()
+
+    def _client_status_on_won_lead_deleted(self):
+        """Won leads are being deleted: their contacts are reclassified once
+        the deletion is done (before the transaction commits)."""
+        partners = self.partner_id.commercial_partner_id
+        self.env.cr.precommit.add(partners._client_status_reclassify_now)

@@ -1,5 +1,6 @@
 from . import test_client_status
 from . import test_client_status_archive
+from . import test_client_status_automation
 from . import test_client_status_history
 from . import test_client_status_i18n
 from . import test_client_status_kanban

@@ -120,9 +120,9 @@ class TestClientStatusArchive(ClientStatusCommon):
 
     def test_archive_mixed_scopes_refused(self):
         self.individual.client_status_id = self.status_new
-        self.lead.client_status_id = self.status_lead_waiting
+        self.lead.client_status_id = self.status_lead_won
         with self.assertRaises(UserError):
-            (self.status_new | self.status_lead_waiting).action_archive()
+            (self.status_new | self.status_lead_won).action_archive()
 
     def test_delete_used_status_refused(self):
         with self.assertRaisesRegex(UserError, "archive it instead"):

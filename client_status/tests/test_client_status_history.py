@@ -65,7 +65,7 @@ class TestClientStatusHistory(ClientStatusCommon):
                 [
                     {
                         "name": f"Lead {i}",
-                        "client_status_id": self.status_lead_waiting.id,
+                        "client_status_id": self.status_lead_won.id,
                     }
                     for i in range(4)
                 ]
@@ -77,7 +77,7 @@ class TestClientStatusHistory(ClientStatusCommon):
     def test_context_source_and_reason(self):
         self.lead.with_context(
             client_status_source="automation", client_status_reason="Client replied"
-        ).client_status_id = self.status_lead_waiting
+        ).client_status_id = self.status_lead_won
         last = self._history(self.lead)[-1]
         self.assertEqual((last.source, last.reason), ("automation", "Client replied"))
 
