@@ -105,6 +105,30 @@ class ClientStatus(models.Model):
         ondelete="set null",
         domain="[('scope', '=', scope), ('id', '!=', id)]",
     )
+    # the playbook: what to do with the records of the status, how often
+    next_action = fields.Char(
+        translate=True,
+        help="The recommended next action, shown on the cards and forms.",
+    )
+    cadence_days = fields.Integer(
+        string="Contact Every (Days)",
+        help="A follow-up activity is planned when the last contact with a client"
+        " of this status is older (0: no follow-up).",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Follow-up Activity",
+        ondelete="set null",
+        help="The activity planned for the follow-up (a to-do when empty).",
+    )
+    call_priority = fields.Boolean(
+        string="Call List Priority",
+        help="Clients of this status come first in the call list.",
+    )
+    stale_days = fields.Integer(
+        string="Stale After (Days)",
+        help="Records that keep this status longer are marked stale (0: never).",
+    )
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -190,6 +214,11 @@ class ClientStatus(models.Model):
                         status=status.name,
                     )
                 )
+
+    @api.constrains("cadence_days", "stale_days")
+    def _check_days(self):
+        if any(status.cadence_days < 0 or status.stale_days < 0 for status in self):
+            raise ValidationError(_("A number of days cannot be negative."))
 
     @api.constrains("reply_status_id", "escalation_status_id", "scope")
     def _check_workflow_statuses(self):

@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index
 
@@ -118,6 +118,15 @@ class ClientStatusMixin(models.AbstractModel):
         compute="_compute_client_status_history_count",
         groups="client_status.client_status_group_user",
     )
+    client_status_next_action = fields.Char(
+        related="client_status_id.next_action", string="Next Action"
+    )
+    client_status_stale = fields.Boolean(
+        string="Stale",
+        compute="_compute_client_status_stale",
+        search="_search_client_status_stale",
+        help="The record has kept its status longer than the status allows.",
+    )
 
     @api.model
     def _default_client_status_id(self):
@@ -159,6 +168,40 @@ class ClientStatusMixin(models.AbstractModel):
                 )
             else:
                 record.client_status_explanation = False
+
+    def _compute_client_status_stale(self):
+        now = fields.Datetime.now()
+        for record in self:
+            days = record.client_status_id.stale_days
+            record.client_status_stale = bool(
+                days
+                and record.client_status_date
+                and record.client_status_date < now - timedelta(days=days)
+            )
+
+    def _search_client_status_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on Stale."))
+        now = fields.Datetime.now()
+        statuses = self.env["client.status"].search(
+            [("scope", "=", self._client_status_scope), ("stale_days", ">", 0)]
+        )
+        stale = expression.OR(
+            [
+                [
+                    ("client_status_id", "=", status.id),
+                    (
+                        "client_status_date",
+                        "<",
+                        now - timedelta(days=status.stale_days),
+                    ),
+                ]
+                for status in statuses
+            ]
+        )
+        if (operator == "=") == value:
+            return stale
+        return ["!", *stale] if statuses else []
 
     def _compute_client_status_history_count(self):
         field = self._client_status_history_field

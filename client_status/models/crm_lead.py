@@ -3,9 +3,15 @@
 from textwrap import shorten
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
+from .client_status import KINDS
+
+# The lead values that make a lead new business for its customer (a new
+# customer, a lead converted to an opportunity, a lead restored): checked
+# against the blacklist.
+BLACKLIST_INPUTS = {"partner_id", "type", "active", "client_status_blacklist_confirmed"}
 # Leads escalated per run of the daily clarification job.
 ESCALATION_BATCH_SIZE = 1000
 # Characters of the client's answer kept in the history.
@@ -60,6 +66,26 @@ class CrmLead(models.Model):
         "mail.activity", string="Clarification Activity", copy=False, readonly=True
     )
     clarification_escalated = fields.Boolean(copy=False, readonly=True)
+    # shown on the form only: no dependencies, so that changing the status of
+    # thousands of contacts does not look for their leads
+    partner_client_status_kind = fields.Selection(
+        KINDS,
+        string="Customer Status Kind",
+        compute="_compute_partner_client_status_kind",
+    )
+    client_status_blacklist_confirmed = fields.Boolean(
+        string="Confirmed despite the Blacklist",
+        copy=False,
+        groups="client_status.client_status_group_manager",
+        help="A Client Status Manager accepts this lead although its customer is"
+        " blacklisted (recorded in the customer's status history).",
+    )
+
+    def _compute_partner_client_status_kind(self):
+        for lead in self:
+            lead.partner_client_status_kind = (
+                lead.partner_id.commercial_partner_id.client_status_kind
+            )
 
     @api.constrains("client_status_id", "clarification_topic", "clarification_deadline")
     def _check_clarification(self):
@@ -79,6 +105,7 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
+        leads._check_client_status_blacklist()
         leads.partner_id.commercial_partner_id._client_status_mark_pending()
         leads.filtered(
             lambda lead: lead.client_status_kind == "waiting"
@@ -89,6 +116,8 @@ class CrmLead(models.Model):
         before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
         waiting = self.filtered(lambda lead: lead.client_status_kind == "waiting")
         res = super().write(vals)
+        if BLACKLIST_INPUTS & vals.keys():
+            self._check_client_status_blacklist()
         if RULE_INPUTS & vals.keys():
             partners = self.partner_id.commercial_partner_id
             (partners | before if before else partners)._client_status_mark_pending()
@@ -128,12 +157,11 @@ class CrmLead(models.Model):
         topic = dict(
             self._fields["clarification_topic"]._description_selection(self.env)
         )
+        question = self.clarification_question
         return _(
             "To clarify: %(topic)s%(question)s (by %(deadline)s)",
             topic=topic.get(self.clarification_topic, ""),
-            question=f" - {self.clarification_question}"
-            if self.clarification_question
-            else "",
+            question=" - " + question if question else "",
             deadline=self.clarification_deadline,
         )
 
@@ -267,3 +295,41 @@ class CrmLead(models.Model):
         the deletion is done (before the transaction commits)."""
         partners = self.partner_id.commercial_partner_id
         self.env.cr.precommit.add(partners._client_status_reclassify_now)
+
+    # ------------------------------------------------------------------
+    # Blacklist
+    # ------------------------------------------------------------------
+
+    def _check_client_status_blacklist(self):
+        """Refuse the active leads of ``self`` whose customer has a
+        blacklist-kind status, unless a Client Status Manager confirmed them
+        (then the customer's history records it). Whatever the path: form,
+        import, duplicate, mail gateway, conversion."""
+        leads = self.filtered(
+            lambda lead: lead.active
+            and lead.partner_id.commercial_partner_id.client_status_kind == "blacklist"
+        )
+        if not leads:
+            return
+        # sudo: the confirmation flag is readable by managers only
+        confirmed = leads.sudo().filtered("client_status_blacklist_confirmed")
+        refused = leads - confirmed
+        if confirmed and not self.env.user.has_group(
+            "client_status.client_status_group_manager"
+        ):
+            refused |= confirmed
+        if refused:
+            partner = refused[0].partner_id.commercial_partner_id
+            raise UserError(
+                _(
+                    "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
+                    "No new lead or opportunity for them, unless a Client Status"
+                    " Manager confirms it.",
+                    partner=partner.display_name,
+                    status=partner.client_status_id.display_name,
+                    reason=partner._client_status_blacklist_reason(),
+                )
+            )
+        confirmed.partner_id.commercial_partner_id._client_status_log_override(
+            confirmed.with_env(self.env)
+        )

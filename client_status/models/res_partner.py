@@ -3,10 +3,13 @@
 import bisect
 from datetime import timedelta
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
+# Clients whose follow-up the daily job handles at once.
+FOLLOW_UP_BATCH_SIZE = 5000
 # Quantiles of the won revenue kept per run to rank a client (0.1 % steps).
 REVENUE_QUANTILES = 1000
 
@@ -19,6 +22,34 @@ class ResPartner(models.Model):
     _inherit = ["res.partner", "client.status.mixin"]
     _client_status_scope = "partner"
     _client_status_history_field = "partner_id"
+
+    client_status_call_priority = fields.Boolean(
+        string="Call List Priority",
+        compute="_compute_client_status_call_priority",
+        store=True,
+    )
+    client_status_last_contact = fields.Datetime(
+        string="Last Contact",
+        readonly=True,
+        copy=False,
+        help="The last message or done activity with the client, its contacts or"
+        " their leads (updated daily).",
+    )
+    client_status_follow_up_date = fields.Date(
+        string="Follow-up Due",
+        readonly=True,
+        copy=False,
+        help="When the client is due a contact, by the cadence of its status"
+        " (updated daily).",
+    )
+    client_status_follow_up_activity_id = fields.Many2one(
+        "mail.activity", string="Follow-up Activity", readonly=True, copy=False
+    )
+
+    @api.depends("client_status_id.call_priority")
+    def _compute_client_status_call_priority(self):
+        for status, partners in self.grouped("client_status_id").items():
+            partners.client_status_call_priority = status.call_priority
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -220,6 +251,14 @@ class ResPartner(models.Model):
     def _client_status_metric_days_since_last_contact(self, window_days, context):
         """Days since the last message (email, note, done activity) on the
         entity, any of its contacts or any of their leads."""
+        return self._client_status_days_since(
+            self._client_status_last_contact_dates(), context
+        )
+
+    def _client_status_last_contact_dates(self):
+        """When the last message (email, note, done activity) was posted on
+        each commercial entity of ``self``, any of its contacts or any of their
+        leads: ``{entity_id: datetime}``, one query."""
         self._client_status_flush_lead_inputs()
         self.env["mail.message"].flush_model(
             ["model", "res_id", "message_type", "mail_activity_type_id", "date"]
@@ -257,7 +296,7 @@ class ResPartner(models.Model):
                 contact=contact,
             )
         )
-        return self._client_status_days_since(dict(self.env.cr.fetchall()), context)
+        return dict(self.env.cr.fetchall())
 
     def _client_status_zero_default(self, values):
         """``values`` (``{id: value}``) with 0 for the records of ``self``
@@ -350,3 +389,168 @@ class ResPartner(models.Model):
             )
             context["run"][key] = self.env.cr.fetchone()[0] or []
         return context["run"][key]
+
+    # ------------------------------------------------------------------
+    # Follow-up cadence
+    # ------------------------------------------------------------------
+
+    def _client_status_update_follow_up(self, today):
+        """Store the last contact and the follow-up date of the commercial
+        entities of ``self`` (one batch: an id range), in SQL, only where
+        they changed; return the entities due a contact by ``today``."""
+        last_contacts = self._client_status_last_contact_dates()
+        rows = []
+        for partner in self:
+            last = last_contacts.get(partner.id)
+            start = (last or partner.create_date).date()
+            due = start + timedelta(days=partner.client_status_id.cadence_days)
+            rows.append((partner.id, last, due))
+        self.flush_recordset(
+            ["client_status_last_contact", "client_status_follow_up_date"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner AS partner
+                   SET client_status_last_contact = row.last_contact,
+                       client_status_follow_up_date = row.due
+                  FROM unnest(%s::int[], %s::timestamp[], %s::date[])
+                       AS row(id, last_contact, due)
+                 WHERE partner.id = row.id AND partner.id = ANY(%s)
+                   AND (partner.client_status_last_contact
+                            IS DISTINCT FROM row.last_contact
+                        OR partner.client_status_follow_up_date
+                            IS DISTINCT FROM row.due)
+                """,
+                [row[0] for row in rows],
+                [row[1] for row in rows],
+                [row[2] for row in rows],
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(
+            ["client_status_last_contact", "client_status_follow_up_date"]
+        )
+        return self.browse(row[0] for row in rows if row[2] <= today)
+
+    def _client_status_plan_follow_up(self):
+        """Plan a follow-up activity for each partner of ``self`` that has no
+        open one (never two for the same reason): one create for the batch."""
+        # a done activity is deleted: read the links as they are now
+        self.invalidate_recordset(["client_status_follow_up_activity_id"])
+        partners = self.filtered(
+            lambda partner: not partner.client_status_follow_up_activity_id
+        )
+        if not partners:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activities = self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": (
+                        partner.client_status_id.activity_type_id or todo
+                    ).id,
+                    "summary": _(
+                        "Follow-up: %(status)s, every %(days)s days",
+                        status=partner.client_status_id.name,
+                        days=partner.client_status_id.cadence_days,
+                    ),
+                    "note": partner.client_status_id.next_action,
+                    "date_deadline": partner.client_status_follow_up_date,
+                    "user_id": (partner.user_id or self.env.user).id,
+                }
+                for partner in partners
+            ]
+        )
+        # a technical link, one statement for the batch
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner AS partner
+                   SET client_status_follow_up_activity_id = link.activity_id
+                  FROM unnest(%s::int[], %s::int[]) AS link(id, activity_id)
+                 WHERE partner.id = link.id AND partner.id = ANY(%s)
+                """,
+                partners.ids,
+                activities.ids,
+                partners.ids,
+            )
+        )
+        partners.invalidate_recordset(["client_status_follow_up_activity_id"])
+
+    @api.model
+    def _cron_client_status_follow_up(self):
+        """Daily: update the last contact and follow-up date of the clients
+        whose status has a cadence, and plan a follow-up activity for those
+        due (one open activity at most per client)."""
+        statuses = self.env["client.status"].search(
+            [("scope", "=", "partner"), ("cadence_days", ">", 0)]
+        )
+        domain = expression.AND(
+            [
+                [("client_status_id", "in", statuses.ids)],
+                self._client_status_engine_domain(),
+            ]
+        )
+        today = fields.Date.context_today(self)
+        last_id = 0
+        while partners := self.search(
+            expression.AND([domain, [("id", ">", last_id)]]),
+            order="id",
+            limit=FOLLOW_UP_BATCH_SIZE,
+        ):
+            partners._client_status_update_follow_up(
+                today
+            )._client_status_plan_follow_up()
+            last_id = partners[-1].id
+
+    # ------------------------------------------------------------------
+    # Blacklist
+    # ------------------------------------------------------------------
+
+    def _client_status_blacklist_reason(self):
+        """Why the partner is blacklisted: the last reason recorded when it
+        got its status, else the description of the status."""
+        self.ensure_one()
+        # sudo: the reason is shown to whoever is refused a lead
+        row = (
+            self.env["client.status.history"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("status_to_id", "=", self.client_status_id.id),
+                    ("reason", "!=", False),
+                ],
+                limit=1,
+            )
+        )
+        return row.reason or self.client_status_id.description or ""
+
+    def _client_status_log_override(self, leads):
+        """Record in the history of the blacklisted partners of ``self`` that
+        a manager accepted ``leads`` for them (the status does not change):
+        one row per partner, one insert."""
+        changes = []
+        for partner in self:
+            partner_leads = leads.filtered(
+                lambda lead, partner=partner: (
+                    lead.partner_id.commercial_partner_id == partner
+                )
+            )
+            status_id = partner.client_status_id.id
+            reason = _(
+                "Blacklist overridden by %(user)s for %(leads)s",
+                user=self.env.user.name,
+                leads=", ".join(partner_leads.mapped("display_name")),
+            )
+            company_id = partner.company_id.id or None
+            changes.append(
+                (partner.id, status_id, status_id, None, company_id, None, None, reason)
+            )
+        self.env["client.status.history"]._insert_rows(
+            "partner_id", "partner", changes, "manual"
+        )

@@ -184,14 +184,12 @@ class TestClientStatusRule(ClientStatusCommon):
             }
         )
         blacklisted = self.env["res.partner"].create(
-            {
-                "name": "Bad Payer",
-                "is_company": True,
-                "client_status_id": self.status_blacklist.id,
-            }
+            {"name": "Bad Payer", "is_company": True}
         )
         for partner in locked | lock_over | blacklisted:
             self._won(partner, datetime(2026, 6, 1))
+        # blacklisted after the deal (no new lead for it since)
+        blacklisted.client_status_id = self.status_blacklist
         self._run()
         self.assertEqual(locked.client_status_id, self.status_prospect)
         self.assertEqual(lock_over.client_status_id, self.status_new)
