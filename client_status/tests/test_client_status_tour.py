@@ -53,8 +53,10 @@ class TestClientStatusTour(HttpCase):
                 "client_status_id": cls.status_from.id,
             }
         )
-        new_test_user(
-            cls.env, login="cs_tour_salesman", groups="sales_team.group_sale_salesman"
+        cls.salesman = new_test_user(
+            cls.env,
+            login="cs_tour_salesman",
+            groups="sales_team.group_sale_salesman,crm.group_use_lead",
         )
 
     def test_drag_client_to_another_status(self):
@@ -70,3 +72,60 @@ class TestClientStatusTour(HttpCase):
         self.assertEqual(history[-1].status_from_id, self.status_from)
         self.assertEqual(history[-1].status_to_id, self.status_to)
         self.assertEqual(history[-1].user_id.login, "cs_tour_salesman")
+
+    def test_clarification_answered_by_the_client(self):
+        Status = self.env["client.status"]
+        Status.with_context(active_test=False).search([("scope", "=", "lead")]).write(
+            {"sequence": 9999, "fold": True, "is_default": False}
+        )
+        progress = Status.create(
+            {
+                "name": "Tour In Progress",
+                "code": "tour_progress",
+                "scope": "lead",
+                "kind": "open",
+                "sequence": 1,
+                "is_default": True,
+            }
+        )
+        waiting = Status.create(
+            {
+                "name": "Tour Clarification",
+                "code": "tour_waiting",
+                "scope": "lead",
+                "kind": "waiting",
+                "sequence": 2,
+                "reply_status_id": progress.id,
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Customer", "email": "customer@tour.example"}
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Lead",
+                "type": "lead",
+                "partner_id": customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        self.start_tour(
+            "/odoo/action-client_status.crm_lead_action",
+            "client_status_clarification_ask",
+            login="cs_tour_salesman",
+        )
+        self.assertEqual(lead.client_status_id, waiting)
+        self.assertEqual(lead.clarification_topic, "budget")
+        # the client answers by email
+        lead.with_context(mail_notify_force_send=False).message_post(
+            body="About 20,000 EUR.",
+            author_id=customer.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(lead.client_status_id, progress)
+        self.start_tour(
+            f"/odoo/action-client_status.crm_lead_action/{lead.id}",
+            "client_status_clarification_answered",
+            login="cs_tour_salesman",
+        )

@@ -29,3 +29,63 @@ registry.category("web_tour.tours").add("client_status_drag_client", {
         },
     ],
 });
+
+const currentStatus = (name) =>
+    `.o_statusbar_status button.o_arrow_button_current:contains('${name}')`;
+
+registry.category("web_tour.tours").add("client_status_clarification_ask", {
+    steps: () => [
+        {
+            content: "Open the lead",
+            trigger: ".o_kanban_record:contains('Tour Lead')",
+            run: "click",
+        },
+        {
+            content: "Ask the client for a clarification",
+            trigger: ".o_statusbar_status button:contains('Tour Clarification')",
+            run: "click",
+        },
+        {
+            content: "Say what must be clarified",
+            trigger: ".o_field_widget[name=clarification_topic] select",
+            run: 'select "budget"',
+        },
+        {
+            content: "Ask the question",
+            trigger: ".o_field_widget[name=clarification_question] textarea",
+            run: "edit Which budget do you plan for the first year?",
+        },
+        {
+            content: "By when",
+            trigger: ".o_field_widget[name=clarification_deadline] input",
+            run: "edit 06/30/2036 && press Enter",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The lead waits for the client",
+            trigger: `.o_form_saved ${currentStatus("Tour Clarification")}`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("client_status_clarification_answered", {
+    steps: () => [
+        {
+            content: "The client's answer moved the lead on",
+            trigger: currentStatus("Tour In Progress"),
+        },
+        {
+            content: "Open its status history",
+            trigger: ".o_form_view button[name='action_open_client_status_history']",
+            run: "click",
+        },
+        {
+            content: "The history keeps the answer",
+            trigger: ".o_list_view .o_data_row:contains('Answer from the client')",
+        },
+    ],
+});
