@@ -22,6 +22,7 @@
         "views/client_status_rule_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/base_automation_views.xml",
         "wizards/client_status_archive_views.xml",
         "wizards/client_status_reclassify_preview_views.xml",
     ],
@@ -30,6 +31,9 @@
         "demo/crm_lead_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "client_status/static/src/**/*",
+        ],
         "web.assets_tests": [
             "client_status/static/tests/tours/*.js",
         ],

@@ -250,3 +250,33 @@ class TestClientStatusAutomation(ClientStatusCommon):
         # a later event may change it again, once
         self.buyer.client_status_id = self.status_regular
         self.assertEqual(self.buyer.client_status_id, self.status_new)
+
+    def test_on_status_set_trigger(self):
+        automation = self.env["base.automation"].create(
+            {
+                "name": "Welcome regulars",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "trigger": "on_client_status_set",
+                "trg_field_ref": self.status_regular.id,
+            }
+        )
+        self.assertEqual(automation.trigger_field_ids.name, "client_status_id")
+        self.assertEqual(
+            automation.filter_domain,
+            f"[('client_status_id', '=', {self.status_regular.id})]",
+        )
+        automation.action_server_ids = [
+            Command.create(
+                {
+                    "name": "Mark",
+                    "model_id": automation.model_id.id,
+                    "usage": "base_automation",
+                    "state": "code",
+                    "code": "records.write({'ref': 'regular now'})",
+                }
+            )
+        ]
+        self.buyer.client_status_id = self.status_new
+        self.assertEqual(self.buyer.ref, False)
+        self.buyer.client_status_id = self.status_regular
+        self.assertEqual(self.buyer.ref, "regular now")

@@ -129,3 +129,11 @@ class TestClientStatusTour(HttpCase):
             "client_status_clarification_answered",
             login="cs_tour_salesman",
         )
+
+    def test_automation_form_offers_status_trigger(self):
+        automation = self.env.ref("client_status.base_automation_lead_won")
+        self.start_tour(
+            f"/odoo/action-base_automation.base_automation_act/{automation.id}",
+            "client_status_automation_trigger",
+            login="admin",
+        )

@@ -89,3 +89,31 @@ registry.category("web_tour.tours").add("client_status_clarification_answered", 
         },
     ],
 });
+
+registry.category("web_tour.tours").add("client_status_automation_trigger", {
+    steps: () => [
+        {
+            content: "The automation rule form offers the client status trigger",
+            trigger:
+                ".o_field_widget[name=trigger] select:has(option:contains('Client status is set to'))",
+        },
+        {
+            content: "Choose it",
+            trigger: ".o_field_widget[name=trigger] select",
+            run: 'select "on_client_status_set"',
+        },
+        {
+            content: "Then the status to watch",
+            trigger: ".o_field_widget[name=trg_field_ref] input",
+        },
+        {
+            content: "Leave the rule as it was",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "Discarded",
+            trigger: ".o_form_saved",
+        },
+    ],
+});
