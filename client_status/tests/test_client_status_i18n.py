@@ -61,3 +61,17 @@ class TestClientStatusTranslations(ClientStatusCommon):
         for message in messages:
             self.assertIn("t_new", message)
             self.assertNotIn("is already used", message)
+
+    def test_clarification_error_and_next_action_translated(self):
+        for lang in EXPECTED:
+            with self.assertRaises(ValidationError) as error:
+                self.lead.with_context(
+                    lang=lang
+                ).client_status_id = self.status_lead_waiting
+            self.assertNotIn("say what must be clarified", str(error.exception))
+            self.assertIn("Test Lead", str(error.exception))
+            vip = self.env.ref("client_status.client_status_partner_vip")
+            self.assertNotEqual(
+                vip.with_context(lang=lang).next_action,
+                "Personal contact; special conditions.",
+            )
