@@ -1,8 +1,11 @@
-"""Packaging of the client_status addon as an ``odoo.addons`` namespace package.
+"""Packaging of the addons of this repository as ``odoo.addons`` namespace
+packages.
 
-``pip install .`` into an environment where Odoo 18.0 is installed puts the addon
-at ``odoo/addons/client_status`` in site-packages, where Odoo finds it without any
-change to ``addons_path`` (the layout of OCA's ``odoo-addon-*`` wheels).
+``pip install .`` into an environment where Odoo 18.0 is installed puts each addon
+at ``odoo/addons/<addon>`` in site-packages, where Odoo finds it without any
+change to ``addons_path`` (the layout of OCA's ``odoo-addon-*`` wheels):
+``client_status`` and its bridge ``client_status_sale`` (auto-installed with
+``sale``).
 """
 
 import ast
@@ -11,23 +14,24 @@ from pathlib import Path
 from setuptools import setup
 
 ADDON = "client_status"
+ADDONS = [ADDON, "client_status_sale"]
 HERE = Path(__file__).parent
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 
 
-def _addon_packages():
-    """Every Python package of the addon, named inside ``odoo.addons``."""
+def _addon_packages(addon):
+    """Every Python package of ``addon``, named inside ``odoo.addons``."""
     return [
         "odoo.addons." + ".".join(path.parent.relative_to(HERE).parts)
-        for path in sorted((HERE / ADDON).rglob("__init__.py"))
+        for path in sorted((HERE / addon).rglob("__init__.py"))
     ]
 
 
-def _addon_data():
-    """Every non-Python file of the addon (views, data, translations, assets)."""
+def _addon_data(addon):
+    """Every non-Python file of ``addon`` (views, data, translations, assets)."""
     return [
-        str(path.relative_to(HERE / ADDON))
-        for path in sorted((HERE / ADDON).rglob("*"))
+        str(path.relative_to(HERE / addon))
+        for path in sorted((HERE / addon).rglob("*"))
         if path.is_file() and path.suffix not in (".py", ".pyc")
     ]
 
@@ -39,9 +43,9 @@ setup(
     license="LGPL-3",
     python_requires=">=3.10",
     install_requires=["odoo>=18.0a,<18.1dev"],
-    package_dir={"odoo.addons." + ADDON: ADDON},
-    packages=_addon_packages(),
-    package_data={"odoo.addons." + ADDON: _addon_data()},
+    package_dir={"odoo.addons." + addon: addon for addon in ADDONS},
+    packages=[package for addon in ADDONS for package in _addon_packages(addon)],
+    package_data={"odoo.addons." + addon: _addon_data(addon) for addon in ADDONS},
     include_package_data=False,
     zip_safe=False,
 )

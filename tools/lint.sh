@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make lint`: ruff (lint and format), pylint-odoo and OCA's module and .po
-# checks over the addon, in a virtualenv of their own.
+# checks over the addons, in a virtualenv of their own.
 source "$(dirname "$0")/lib.sh"
 
 LINT_VENV=${LINT_VENV:-$CACHE_DIR/lint-venv}
@@ -13,10 +13,13 @@ if [ ! -x "$LINT_VENV/bin/pylint" ] || ! cmp -s "$REPO_DIR/requirements-lint.txt
 fi
 cd "$REPO_DIR"
 status=0
-"$LINT_VENV/bin/ruff" check --no-fix client_status setup.py bench || status=1
-"$LINT_VENV/bin/ruff" format --check client_status setup.py bench || status=1
-"$LINT_VENV/bin/pylint" --rcfile=.pylintrc client_status || status=1
-"$LINT_VENV/bin/oca-checks-odoo-module" client_status/__manifest__.py || status=1
-"$LINT_VENV/bin/oca-checks-po" client_status/i18n/*.po* || status=1
+ADDONS=(client_status client_status_sale)
+"$LINT_VENV/bin/ruff" check --no-fix "${ADDONS[@]}" setup.py bench || status=1
+"$LINT_VENV/bin/ruff" format --check "${ADDONS[@]}" setup.py bench || status=1
+"$LINT_VENV/bin/pylint" --rcfile=.pylintrc "${ADDONS[@]}" || status=1
+for addon in "${ADDONS[@]}"; do
+    "$LINT_VENV/bin/oca-checks-odoo-module" "$addon/__manifest__.py" || status=1
+    "$LINT_VENV/bin/oca-checks-po" "$addon"/i18n/*.po* || status=1
+done
 [ "$status" -eq 0 ] && log "lint: clean"
 exit "$status"

@@ -19,7 +19,9 @@ PY=$VENV_DIR/bin/python
 mkdir -p "$LOG_DIR"
 log_file=$LOG_DIR/odoo-test.log
 
-addon_dir=$("$PY" -c 'import odoo.addons.client_status as m; print(m.__path__[0])')
+# where Odoo will import the addon from (found, not imported: its models
+# import other addons, which need Odoo's addons path)
+addon_dir=$("$PY" -c 'import importlib.util as u; print(u.find_spec("odoo.addons.client_status").submodule_search_locations[0])')
 case "$addon_dir" in
     */site-packages/odoo/addons/client_status) log "testing the pip-installed addon at $addon_dir" ;;
     *) die "client_status resolves to $addon_dir, not to its pip-installed copy" ;;
@@ -31,10 +33,10 @@ dropdb --if-exists "$TEST_DB"
 odoo_args=(--database "$TEST_DB" --db-filter "^$TEST_DB\$" --addons-path "$ODOO_SRC/addons"
            --http-port "$TEST_HTTP_PORT" --max-cron-threads 0 --stop-after-init)
 
-log "1/2 Odoo's runner: install client_status with demo data, run its tests and tours (log: $log_file)"
+log "1/2 Odoo's runner: install client_status and client_status_sale (with sale) with demo data, run their tests and tours (log: $log_file)"
 set +e
-"$PY" "$ODOO_SRC/odoo-bin" "${odoo_args[@]}" -i client_status \
-    --test-enable --test-tags /client_status --log-level test >"$log_file" 2>&1
+"$PY" "$ODOO_SRC/odoo-bin" "${odoo_args[@]}" -i client_status,client_status_sale \
+    --test-enable --test-tags /client_status,/client_status_sale --log-level test >"$log_file" 2>&1
 odoo_rc=$?
 set -e
 grep -E " (ERROR|CRITICAL) |FAIL: |^Traceback" "$log_file" | head -n 60 || true
@@ -48,7 +50,7 @@ if [ "$skipped" -ne 0 ]; then
     log "$skipped test(s) skipped in Odoo's runner: a skipped test or tour counts as a failure"
 fi
 
-log "2/2 pytest (pytest-odoo) over $addon_dir/tests"
+log "2/2 pytest (pytest-odoo) over $addon_dir/tests and ${addon_dir}_sale/tests"
 # `test-file` tells Odoo this process runs tests (its import guard logs an
 # error otherwise) without `--test-enable`, which would make the registry
 # load run every installed module's tests once more.
@@ -56,7 +58,7 @@ set +e
 (cd "$LOG_DIR" && "$VENV_DIR/bin/pytest" -p no:cacheprovider -q \
     --odoo-database "$TEST_DB" --odoo-addons-path "$ODOO_SRC/addons" --odoo-log-level warn \
     --odoo-http --odoo-extra "http-port=$TEST_HTTP_PORT" --odoo-extra test-file=/dev/null \
-    --odoo-extra max-cron-threads=0 "$addon_dir/tests")
+    --odoo-extra max-cron-threads=0 "$addon_dir/tests" "${addon_dir}_sale/tests")
 pytest_rc=$?
 set -e
 

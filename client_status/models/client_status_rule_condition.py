@@ -45,8 +45,9 @@ class ClientStatusRuleCondition(models.Model):
 
     @api.depends("metric")
     def _compute_is_windowed(self):
+        windowed = self._windowed_metrics()
         for condition in self:
-            condition.is_windowed = condition.metric in WINDOWED_METRICS
+            condition.is_windowed = condition.metric in windowed
 
     @api.constrains("metric", "operator", "value", "value_max", "window_days")
     def _check_values(self):
@@ -80,6 +81,12 @@ class ClientStatusRuleCondition(models.Model):
                         metric=condition._metric_label(),
                     )
                 )
+
+    @api.model
+    def _windowed_metrics(self):
+        """The metrics tested over a window of days; another addon adds its
+        own."""
+        return set(WINDOWED_METRICS)
 
     def _metric_label(self):
         self.ensure_one()

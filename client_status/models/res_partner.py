@@ -183,7 +183,7 @@ class ResPartner(models.Model):
         ``{id: value}``. Won: active at 100 %; lost: archived at 0 %. Records
         without a lead have no value; entities of the batch's id range outside
         ``self`` may have some (nobody asks for them)."""
-        windows = sorted(set(context.get("windows", ())) | {window_days} - {0})
+        windows = self._client_status_windows(context, window_days)
         key = ("lead_stats", *windows)
         if key in context["batch"]:
             return context["batch"][key]
@@ -201,7 +201,10 @@ class ResPartner(models.Model):
         # The members of the batch's entities first (an index range), then
         # their leads through the partner index: the cost follows the batch,
         # not the size of crm_lead.
-        self.env.cr.execute(
+        names = ["won", "last_won", "first_won", "open", "lost"]
+        for days in windows:
+            names += [f"won_{days}", f"revenue_{days}"]
+        stats = self._client_status_columns(
             SQL(
                 """
                 WITH member AS MATERIALIZED (%(members)s)
@@ -223,19 +226,28 @@ class ResPartner(models.Model):
                 """,
                 members=self._client_status_members_query(),
                 windowed=SQL("").join(SQL(", %s", column) for column in windowed),
-            )
+            ),
+            names,
         )
-        names = ["won", "last_won", "first_won", "open", "lost"]
-        for days in windows:
-            names += [f"won_{days}", f"revenue_{days}"]
+        context["batch"][key] = stats
+        return stats
+
+    @api.model
+    def _client_status_windows(self, context, window_days=0):
+        """The windows (days) a batch's aggregate computes at once: those its
+        rules test (``context["windows"]``) and ``window_days``."""
+        return sorted(set(context.get("windows", ())) | {window_days} - {0})
+
+    def _client_status_columns(self, query, names):
+        """Run ``query``, whose first column is a commercial entity, and return
+        its other columns by name: ``{name: {entity_id: value}}``."""
+        self.env.cr.execute(query)
         rows = self.env.cr.fetchall()
         entity_ids = [row[0] for row in rows]
-        stats = {
+        return {
             name: dict(zip(entity_ids, (row[index] for row in rows), strict=True))
             for index, name in enumerate(names, 1)
         }
-        context["batch"][key] = stats
-        return stats
 
     def _client_status_members_query(self):
         """SQL selecting ``id, commercial_partner_id`` of the contacts of the
@@ -530,22 +542,23 @@ class ResPartner(models.Model):
         )
         return row.reason or self.client_status_id.description or ""
 
-    def _client_status_log_override(self, leads):
+    def _client_status_log_override(self, records):
         """Record in the history of the blacklisted partners of ``self`` that
-        a manager accepted ``leads`` for them (the status does not change):
-        one row per partner, one insert."""
+        a manager accepted ``records`` (leads, orders: with a ``partner_id``)
+        for them (the status does not change): one row per partner, one
+        insert."""
         changes = []
         for partner in self:
-            partner_leads = leads.filtered(
-                lambda lead, partner=partner: (
-                    lead.partner_id.commercial_partner_id == partner
+            partner_records = records.filtered(
+                lambda record, partner=partner: (
+                    record.partner_id.commercial_partner_id == partner
                 )
             )
             status_id = partner.client_status_id.id
             reason = _(
                 "Blacklist overridden by %(user)s for %(leads)s",
                 user=self.env.user.name,
-                leads=", ".join(partner_leads.mapped("display_name")),
+                leads=", ".join(partner_records.mapped("display_name")),
             )
             company_id = partner.company_id.id or None
             changes.append(

@@ -31,7 +31,9 @@ class TestPackaging(BaseCase):
                 self.assertTrue(os.path.isfile(os.path.join(path, name)), name)
         for patterns in manifest["assets"].values():
             for pattern in patterns:
-                files = glob.glob(os.path.join(os.path.dirname(path), pattern))
+                files = glob.glob(
+                    os.path.join(os.path.dirname(path), pattern), recursive=True
+                )
                 self.assertNotEqual(files, [], pattern)
         for lang in LANGS:
             self.assertTrue(

@@ -1,0 +1,88 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# The order values that make an order new business for its customer: checked
+# against the blacklist.
+BLACKLIST_INPUTS = {"partner_id", "state", "client_status_blacklist_confirmed"}
+# The order values the contact rules read: a change makes the customer pending.
+RULE_INPUTS = {"partner_id", "state", "date_order", "amount_untaxed", "order_line"}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    partner_client_status_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.client_status_id",
+        string="Customer Status",
+    )
+    # on the form only: depends on the customer, not on its status, so that
+    # changing the status of thousands of contacts does not look for orders
+    client_status_blacklisted = fields.Boolean(
+        string="Customer Blacklisted", compute="_compute_client_status_blacklisted"
+    )
+    client_status_blacklist_confirmed = fields.Boolean(
+        string="Confirmed despite the Blacklist",
+        copy=False,
+        groups="client_status.client_status_group_manager",
+        help="A Client Status Manager accepts this order although its customer"
+        " is blacklisted (recorded in the customer's status history).",
+    )
+
+    @api.depends("partner_id")
+    def _compute_client_status_blacklisted(self):
+        for order in self:
+            order.client_status_blacklisted = (
+                order.partner_id.commercial_partner_id.client_status_kind == "blacklist"
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._check_client_status_blacklist()
+        return orders
+
+    def write(self, vals):
+        before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
+        res = super().write(vals)
+        if BLACKLIST_INPUTS & vals.keys():
+            self._check_client_status_blacklist()
+        if RULE_INPUTS & vals.keys():
+            partners = self.partner_id.commercial_partner_id
+            (partners | before if before else partners)._client_status_mark_pending()
+        return res
+
+    def _check_client_status_blacklist(self):
+        """Refuse the quotations and orders of ``self`` (not cancelled) whose
+        customer has a blacklist-kind status, unless a Client Status Manager
+        confirmed them (then the customer's history records it): create,
+        duplicate, change of customer, confirmation."""
+        orders = self.filtered(
+            lambda order: order.state != "cancel"
+            and order.partner_id.commercial_partner_id.client_status_kind == "blacklist"
+        )
+        if not orders:
+            return
+        # sudo: the confirmation flag is readable by managers only
+        confirmed = orders.sudo().filtered("client_status_blacklist_confirmed")
+        refused = orders - confirmed
+        if confirmed and not self.env.user.has_group(
+            "client_status.client_status_group_manager"
+        ):
+            refused |= confirmed
+        if refused:
+            partner = refused[0].partner_id.commercial_partner_id
+            raise UserError(
+                _(
+                    "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
+                    "No new quotation or order for them, unless a Client Status"
+                    " Manager confirms it.",
+                    partner=partner.display_name,
+                    status=partner.client_status_id.display_name,
+                    reason=partner._client_status_blacklist_reason(),
+                )
+            )
+        confirmed.partner_id.commercial_partner_id._client_status_log_override(
+            confirmed.with_env(self.env)
+        )

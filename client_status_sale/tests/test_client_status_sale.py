@@ -1,0 +1,168 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.client_status.tests.common import ClientStatusCommon
+
+NOW = "2026-06-15 12:00:00"
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusSale(ClientStatusCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["client.status.rule"].with_context(active_test=False).search(
+            []
+        ).active = False
+        cls.product = cls.env["product.product"].create(
+            {"name": "Client Status Widget", "list_price": 100.0}
+        )
+        cls.buyer = cls.env["res.partner"].create(
+            {"name": "Order Buyer", "is_company": True}
+        )
+        cls.banned = cls.env["res.partner"].create(
+            {"name": "Bad Payer", "is_company": True}
+        )
+        cls.status_manager = new_test_user(
+            cls.env,
+            login="cs_sale_status_manager",
+            groups="sales_team.group_sale_salesman,"
+            "client_status.client_status_group_manager",
+            name="Client Status Manager",
+        )
+
+    def _order(self, partner, price=100.0, **values):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": price,
+                        }
+                    )
+                ],
+                **values,
+            }
+        )
+
+    def _blacklist(self, partner):
+        partner.with_context(
+            client_status_reason="Unpaid invoices"
+        ).client_status_id = self.status_blacklist
+
+    @contextmanager
+    def assertRefused(self):
+        # Odoo's assertRaises: the savepoint rolls back what the refused
+        # operation wrote before the check
+        with self.assertRaises(UserError) as error:
+            yield
+        self.assertRegex(
+            str(error.exception),
+            r"Bad Payer is blacklisted \(Test Blacklist\): Unpaid invoices",
+        )
+
+    def test_quotation_refused_for_blacklisted_customer(self):
+        self._blacklist(self.banned)
+        with self.assertRefused():
+            self.env["sale.order"].with_user(self.salesman).create(
+                {"partner_id": self.banned.id}
+            )
+
+    def test_copy_and_confirmation_refused(self):
+        order = self._order(self.banned)
+        self._blacklist(self.banned)
+        with self.assertRefused():
+            order.copy()
+        with self.assertRefused():
+            order.action_confirm()
+        order.invalidate_recordset(["state"])
+        self.assertEqual(order.state, "draft")
+
+    def test_manager_override_logged(self):
+        self._blacklist(self.banned)
+        order = (
+            self.env["sale.order"]
+            .with_user(self.status_manager)
+            .create(
+                {
+                    "partner_id": self.banned.id,
+                    "client_status_blacklist_confirmed": True,
+                }
+            )
+        )
+        row = self._history(self.banned)[-1]
+        self.assertEqual(row.user_id, self.status_manager)
+        self.assertEqual(
+            row.reason,
+            f"Blacklist overridden by Client Status Manager for {order.display_name}",
+        )
+
+    def test_order_metrics(self):
+        rule = self.env["client.status.rule"].create(
+            {
+                "name": "Big recent buyer",
+                "scope": "partner",
+                "status_id": self.status_regular.id,
+                "condition_ids": [
+                    Command.create(
+                        {
+                            "metric": "order_revenue_window",
+                            "operator": ">=",
+                            "value": 500,
+                            "window_days": 90,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "metric": "days_since_last_order",
+                            "operator": "<=",
+                            "value": 30,
+                        }
+                    ),
+                ],
+            }
+        )
+        self.assertTrue(rule.condition_ids[0].is_windowed)
+        small = self.env["res.partner"].create(
+            {"name": "Small Buyer", "is_company": True}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer's Purchaser", "parent_id": self.buyer.id}
+        )
+        with freeze_time("2026-06-01 10:00:00"):
+            # ordered through one of its contacts: counts for the company
+            (self._order(contact, 600.0) | self._order(small, 100.0)).action_confirm()
+        self.env.flush_all()
+        with freeze_time(NOW):
+            runs = self.env["client.status.run"]._get_running()
+            while any(run.state == "running" for run in runs):
+                runs._process_batch()
+        self.assertEqual(self.buyer.client_status_id, self.status_regular)
+        row = self._history(self.buyer)[-1]
+        self.assertEqual(
+            row.metrics, {"order_revenue_window_90": 600.0, "days_since_last_order": 14}
+        )
+        self.assertEqual(small.client_status_id, self.status_prospect)
+
+    def test_confirmed_order_marks_customer_pending(self):
+        order = self._order(self.buyer)
+        self.buyer.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE res_partner SET client_status_pending = FALSE WHERE id = %s",
+            [self.buyer.id],
+        )
+        self.buyer.invalidate_recordset(["client_status_pending"])
+        with freeze_time(datetime(2026, 6, 1)):
+            order.action_confirm()
+        self.assertEqual(self.buyer.client_status_pending, True)
