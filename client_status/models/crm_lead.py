@@ -3,7 +3,7 @@
 from textwrap import shorten
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
 from .client_status import KINDS
@@ -301,35 +301,17 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
 
     def _check_client_status_blacklist(self):
-        """Refuse the active leads of ``self`` whose customer has a
-        blacklist-kind status, unless a Client Status Manager confirmed them
-        (then the customer's history records it). Whatever the path: form,
-        import, duplicate, mail gateway, conversion."""
-        leads = self.filtered(
-            lambda lead: lead.active
-            and lead.partner_id.commercial_partner_id.client_status_kind == "blacklist"
-        )
-        if not leads:
-            return
-        # sudo: the confirmation flag is readable by managers only
-        confirmed = leads.sudo().filtered("client_status_blacklist_confirmed")
-        refused = leads - confirmed
-        if confirmed and not self.env.user.has_group(
-            "client_status.client_status_group_manager"
-        ):
-            refused |= confirmed
-        if refused:
-            partner = refused[0].partner_id.commercial_partner_id
-            raise UserError(
-                _(
-                    "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
-                    "No new lead or opportunity for them, unless a Client Status"
-                    " Manager confirms it.",
-                    partner=partner.display_name,
-                    status=partner.client_status_id.display_name,
-                    reason=partner._client_status_blacklist_reason(),
-                )
-            )
-        confirmed.partner_id.commercial_partner_id._client_status_log_override(
-            confirmed.with_env(self.env)
+        """Refuse the active leads of ``self`` whose customer is blacklisted,
+        unless a Client Status Manager confirmed them, whatever the path:
+        form, import, duplicate, mail gateway, conversion."""
+        self.env["res.partner"]._client_status_check_blacklist(
+            self.filtered("active"),
+            lambda partner: _(
+                "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
+                "No new lead or opportunity for them, unless a Client Status"
+                " Manager confirms it.",
+                partner=partner.display_name,
+                status=partner.client_status_id.display_name,
+                reason=partner._client_status_blacklist_reason(),
+            ),
         )

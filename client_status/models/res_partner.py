@@ -523,6 +523,40 @@ class ResPartner(models.Model):
     # Blacklist
     # ------------------------------------------------------------------
 
+    @api.model
+    def _client_status_check_blacklist(self, records, refusal):
+        """Refuse ``records`` (leads, orders...: with a ``partner_id`` and a
+        ``client_status_blacklist_confirmed`` flag) whose customer has a
+        blacklist-kind status, unless a Client Status Manager confirmed them:
+        then the customer's history records who and for what.
+
+        :param refusal: ``refusal(partner)`` returns the translated message
+            of the refusal for the blacklisted commercial entity ``partner``
+        :raise UserError: with that message
+        """
+        blacklisted = records.filtered(
+            lambda record: record.partner_id.commercial_partner_id.client_status_kind
+            == "blacklist"
+        )
+        if not blacklisted:
+            return
+        # sudo: the confirmation flag is readable by managers only
+        confirmed = (
+            blacklisted.sudo()
+            .filtered("client_status_blacklist_confirmed")
+            .with_env(records.env)
+        )
+        refused = blacklisted - confirmed
+        if confirmed and not self.env.user.has_group(
+            "client_status.client_status_group_manager"
+        ):
+            refused |= confirmed
+        if refused:
+            raise UserError(refusal(refused[0].partner_id.commercial_partner_id))
+        confirmed.partner_id.commercial_partner_id._client_status_log_override(
+            confirmed
+        )
+
     def _client_status_blacklist_reason(self):
         """Why the partner is blacklisted: the last reason recorded when it
         got its status, else the description of the status."""

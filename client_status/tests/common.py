@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.sql_db import Cursor
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
@@ -94,6 +95,14 @@ class ClientStatusCommon(TransactionCase):
         return cls._create_status(
             name, code, scope, kind, 9, company_id=cls.company_b.id, **values
         )
+
+    @contextmanager
+    def _assert_refused(self, pattern):
+        """Expect a UserError matching ``pattern``; Odoo's assertRaises rolls
+        back (savepoint) what the refused operation wrote before the check."""
+        with self.assertRaises(UserError) as error:
+            yield
+        self.assertRegex(str(error.exception), pattern)
 
     def _history(self, records):
         """The history rows of ``records`` (contacts or leads), oldest first."""

@@ -1,6 +1,5 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
@@ -33,15 +32,9 @@ class TestClientStatusBlacklist(ClientStatusCommon):
             name="Client Status Manager",
         )
 
-    @contextmanager
     def assertRefused(self):
-        # Odoo's assertRaises: the savepoint rolls back what the refused
-        # operation wrote before the check
-        with self.assertRaises(UserError) as error:
-            yield
-        self.assertRegex(
-            str(error.exception),
-            r"Bad Payer is blacklisted \(Test Blacklist\): Three invoices",
+        return self._assert_refused(
+            r"Bad Payer is blacklisted \(Test Blacklist\): Three invoices"
         )
 
     def test_create_refused_for_company_and_contacts(self):

@@ -1,7 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 # The order values that make an order new business for its customer: checked
 # against the blacklist.
@@ -55,34 +54,16 @@ class SaleOrder(models.Model):
 
     def _check_client_status_blacklist(self):
         """Refuse the quotations and orders of ``self`` (not cancelled) whose
-        customer has a blacklist-kind status, unless a Client Status Manager
-        confirmed them (then the customer's history records it): create,
-        duplicate, change of customer, confirmation."""
-        orders = self.filtered(
-            lambda order: order.state != "cancel"
-            and order.partner_id.commercial_partner_id.client_status_kind == "blacklist"
-        )
-        if not orders:
-            return
-        # sudo: the confirmation flag is readable by managers only
-        confirmed = orders.sudo().filtered("client_status_blacklist_confirmed")
-        refused = orders - confirmed
-        if confirmed and not self.env.user.has_group(
-            "client_status.client_status_group_manager"
-        ):
-            refused |= confirmed
-        if refused:
-            partner = refused[0].partner_id.commercial_partner_id
-            raise UserError(
-                _(
-                    "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
-                    "No new quotation or order for them, unless a Client Status"
-                    " Manager confirms it.",
-                    partner=partner.display_name,
-                    status=partner.client_status_id.display_name,
-                    reason=partner._client_status_blacklist_reason(),
-                )
-            )
-        confirmed.partner_id.commercial_partner_id._client_status_log_override(
-            confirmed.with_env(self.env)
+        customer is blacklisted, unless a Client Status Manager confirmed them:
+        create, duplicate, change of customer, confirmation."""
+        self.env["res.partner"]._client_status_check_blacklist(
+            self.filtered(lambda order: order.state != "cancel"),
+            lambda partner: _(
+                "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
+                "No new quotation or order for them, unless a Client Status"
+                " Manager confirms it.",
+                partner=partner.display_name,
+                status=partner.client_status_id.display_name,
+                reason=partner._client_status_blacklist_reason(),
+            ),
         )

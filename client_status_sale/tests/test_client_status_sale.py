@@ -1,12 +1,10 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from contextlib import contextmanager
 from datetime import datetime
 
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.client_status.tests.common import ClientStatusCommon
@@ -61,15 +59,9 @@ class TestClientStatusSale(ClientStatusCommon):
             client_status_reason="Unpaid invoices"
         ).client_status_id = self.status_blacklist
 
-    @contextmanager
     def assertRefused(self):
-        # Odoo's assertRaises: the savepoint rolls back what the refused
-        # operation wrote before the check
-        with self.assertRaises(UserError) as error:
-            yield
-        self.assertRegex(
-            str(error.exception),
-            r"Bad Payer is blacklisted \(Test Blacklist\): Unpaid invoices",
+        return self._assert_refused(
+            r"Bad Payer is blacklisted \(Test Blacklist\): Unpaid invoices"
         )
 
     def test_quotation_refused_for_blacklisted_customer(self):
