@@ -614,9 +614,14 @@ class ClientStatusMixin(models.AbstractModel):
                 matched = matched & matching[rule["id"]]
             for key, operator, low, high in rule["conditions"]:
                 matched = _matching(values[key], matched, operator, low, high)
-            names = [(key, _metric_name(key)) for key, *__ in rule["conditions"]]
+            columns = [
+                (_metric_name(key), values[key]) for key, *__ in rule["conditions"]
+            ]
             for record_id in matched:
-                metrics = {name: values[key][record_id] for key, name in names}
+                # a plain loop: thousands of records, no comprehension frame each
+                metrics = {}
+                for name, column in columns:
+                    metrics[name] = column[record_id]
                 result[record_id] = (rule["status_id"], rule["id"], metrics)
             remaining = remaining - matched
             if not remaining:
@@ -738,6 +743,9 @@ def _holds(value, operator, low, high):
 def _matching(values, ids, operator, low, high):
     """The ids of ``ids`` whose value in ``values`` (``{id: value}``, no
     entry: no value) meets a condition; ``_holds`` on a set, inlined."""
+    if len(values) < len(ids):
+        # a metric most records have no value of: only those that have one
+        ids = values.keys() & ids
     if operator == ">=":
         return {i for i in ids if (value := values.get(i)) is not None and value >= low}
     if operator == "<=":
