@@ -119,8 +119,7 @@ class CrmLead(models.Model):
         if BLACKLIST_INPUTS & vals.keys():
             self._check_client_status_blacklist()
         if RULE_INPUTS & vals.keys():
-            partners = self.partner_id.commercial_partner_id
-            (partners | before if before else partners)._client_status_mark_pending()
+            self.env["res.partner"]._client_status_inputs_changed(self, before)
         if "client_status_id" in vals:
             now_waiting = self.filtered(
                 lambda lead: lead.client_status_kind == "waiting"

@@ -524,6 +524,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _client_status_inputs_changed(self, records, before=None):
+        """The values the contact rules read changed on ``records`` (leads,
+        orders...: with a ``partner_id``): mark their customers pending, and
+        ``before``, the customers they had before the change."""
+        partners = records.partner_id.commercial_partner_id
+        (partners | before if before else partners)._client_status_mark_pending()
+
+    @api.model
     def _client_status_check_blacklist(self, records, refusal):
         """Refuse ``records`` (leads, orders...: with a ``partner_id`` and a
         ``client_status_blacklist_confirmed`` flag) whose customer has a

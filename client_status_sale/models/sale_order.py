@@ -48,8 +48,7 @@ class SaleOrder(models.Model):
         if BLACKLIST_INPUTS & vals.keys():
             self._check_client_status_blacklist()
         if RULE_INPUTS & vals.keys():
-            partners = self.partner_id.commercial_partner_id
-            (partners | before if before else partners)._client_status_mark_pending()
+            self.env["res.partner"]._client_status_inputs_changed(self, before)
         return res
 
     def _check_client_status_blacklist(self):
