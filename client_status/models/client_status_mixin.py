@@ -395,6 +395,28 @@ class ClientStatusMixin(models.AbstractModel):
             changed._client_status_stamp_date(now)
         changed.invalidate_recordset(["client_status_history_count"])
 
+    def _client_status_set_links(self, fname, targets):
+        """Set the technical many2one ``fname`` of the records of ``self`` to
+        ``targets`` (one record each, in the same order) in one SQL
+        statement: no write(), nor its automations, for a technical link."""
+        self.flush_recordset([fname])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s AS record
+                   SET %(column)s = link.target_id
+                  FROM unnest(%(ids)s::int[], %(target_ids)s::int[])
+                       AS link(id, target_id)
+                 WHERE record.id = link.id AND record.id = ANY(%(ids)s)
+                """,
+                table=SQL.identifier(self._table),
+                column=SQL.identifier(fname),
+                ids=self.ids,
+                target_ids=targets.ids,
+            )
+        )
+        self.invalidate_recordset([fname])
+
     def _client_status_stamp_date(self, date):
         """Set ``client_status_date`` to ``date`` on ``self``, in SQL: an ORM
         write would run write() and its automations a second time for one

@@ -173,15 +173,33 @@ class CrmLead(models.Model):
         activity for its salesperson on the day the answer is expected,
         replacing the one planned before."""
         self.clarification_activity_id.unlink()
-        for lead in self:
-            lead.clarification_activity_id = lead.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=lead.clarification_deadline,
-                summary=_("Answer expected from the client"),
-                note=lead._client_status_clarification_text(),
-                user_id=(lead.user_id or self.env.user).id,
-            )
+        activities = self._client_status_create_todos(
+            _("Answer expected from the client"), "clarification_deadline"
+        )
+        self._client_status_set_links("clarification_activity_id", activities)
         self.clarification_escalated = False
+
+    def _client_status_create_todos(self, summary, deadline_field=None):
+        """One to-do activity per lead of ``self`` for its salesperson, about
+        its clarification, due on ``deadline_field`` (today without one):
+        created at once, returned in the order of ``self``."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        return self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": todo.id,
+                    "summary": summary,
+                    "note": lead._client_status_clarification_text(),
+                    "date_deadline": (deadline_field and lead[deadline_field]) or today,
+                    "user_id": (lead.user_id or self.env.user).id,
+                }
+                for lead in self
+            ]
+        )
 
     def _client_status_on_client_reply(self):
         """A message came from the client on leads of ``self`` waiting for
@@ -224,13 +242,9 @@ class CrmLead(models.Model):
                     client_status_reason=_("No answer from the client by the deadline"),
                 ).client_status_id = status.escalation_status_id
             else:
-                for lead in status_leads:
-                    lead.activity_schedule(
-                        "mail.mail_activity_data_todo",
-                        summary=_("No answer from the client yet"),
-                        note=lead._client_status_clarification_text(),
-                        user_id=(lead.user_id or self.env.user).id,
-                    )
+                status_leads._client_status_create_todos(
+                    _("No answer from the client yet")
+                )
             status_leads.clarification_escalated = True
 
     # ------------------------------------------------------------------

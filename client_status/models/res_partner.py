@@ -477,21 +477,9 @@ class ResPartner(models.Model):
                 for partner in partners
             ]
         )
-        # a technical link, one statement for the batch
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner AS partner
-                   SET client_status_follow_up_activity_id = link.activity_id
-                  FROM unnest(%s::int[], %s::int[]) AS link(id, activity_id)
-                 WHERE partner.id = link.id AND partner.id = ANY(%s)
-                """,
-                partners.ids,
-                activities.ids,
-                partners.ids,
-            )
+        partners._client_status_set_links(
+            "client_status_follow_up_activity_id", activities
         )
-        partners.invalidate_recordset(["client_status_follow_up_activity_id"])
 
     @api.model
     def _cron_client_status_follow_up(self):
