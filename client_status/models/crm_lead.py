@@ -222,31 +222,6 @@ class CrmLead(models.Model):
                 )
             ).client_status_id = target
 
-    @api.model
-    def _cron_client_status_escalate(self):
-        """Escalate the leads whose client did not answer by the deadline, as
-        their status says: a reminder for the salesperson (once), or a move to
-        another status."""
-        leads = self.search(
-            [
-                ("client_status_kind", "=", "waiting"),
-                ("clarification_deadline", "<", fields.Date.context_today(self)),
-                ("clarification_escalated", "=", False),
-            ],
-            limit=ESCALATION_BATCH_SIZE,
-        )
-        for status, status_leads in leads.grouped("client_status_id").items():
-            if status.escalation == "move" and status.escalation_status_id:
-                status_leads.with_context(
-                    client_status_source="automation",
-                    client_status_reason=_("No answer from the client by the deadline"),
-                ).client_status_id = status.escalation_status_id
-            else:
-                status_leads._client_status_create_todos(
-                    _("No answer from the client yet")
-                )
-            status_leads.clarification_escalated = True
-
     # ------------------------------------------------------------------
     # Event transitions, called by the automation rules of
     # data/base_automation_data.xml (admins can deactivate or edit them)
@@ -328,3 +303,28 @@ class CrmLead(models.Model):
                 reason=partner._client_status_blacklist_reason(),
             ),
         )
+
+    @api.model
+    def _cron_client_status_escalate(self):
+        """Escalate the leads whose client did not answer by the deadline, as
+        their status says: a reminder for the salesperson (once), or a move to
+        another status."""
+        leads = self.search(
+            [
+                ("client_status_kind", "=", "waiting"),
+                ("clarification_deadline", "<", fields.Date.context_today(self)),
+                ("clarification_escalated", "=", False),
+            ],
+            limit=ESCALATION_BATCH_SIZE,
+        )
+        for status, status_leads in leads.grouped("client_status_id").items():
+            if status.escalation == "move" and status.escalation_status_id:
+                status_leads.with_context(
+                    client_status_source="automation",
+                    client_status_reason=_("No answer from the client by the deadline"),
+                ).client_status_id = status.escalation_status_id
+            else:
+                status_leads._client_status_create_todos(
+                    _("No answer from the client yet")
+                )
+            status_leads.clarification_escalated = True

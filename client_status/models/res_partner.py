@@ -481,32 +481,6 @@ class ResPartner(models.Model):
             "client_status_follow_up_activity_id", activities
         )
 
-    @api.model
-    def _cron_client_status_follow_up(self):
-        """Daily: update the last contact and follow-up date of the clients
-        whose status has a cadence, and plan a follow-up activity for those
-        due (one open activity at most per client)."""
-        statuses = self.env["client.status"].search(
-            [("scope", "=", "partner"), ("cadence_days", ">", 0)]
-        )
-        domain = expression.AND(
-            [
-                [("client_status_id", "in", statuses.ids)],
-                self._client_status_engine_domain(),
-            ]
-        )
-        today = fields.Date.context_today(self)
-        last_id = 0
-        while partners := self.search(
-            expression.AND([domain, [("id", ">", last_id)]]),
-            order="id",
-            limit=FOLLOW_UP_BATCH_SIZE,
-        ):
-            partners._client_status_update_follow_up(
-                today
-            )._client_status_plan_follow_up()
-            last_id = partners[-1].id
-
     # ------------------------------------------------------------------
     # Blacklist
     # ------------------------------------------------------------------
@@ -597,3 +571,29 @@ class ResPartner(models.Model):
         self.env["client.status.history"]._insert_rows(
             "partner_id", "partner", changes, "manual"
         )
+
+    @api.model
+    def _cron_client_status_follow_up(self):
+        """Daily: update the last contact and follow-up date of the clients
+        whose status has a cadence, and plan a follow-up activity for those
+        due (one open activity at most per client)."""
+        statuses = self.env["client.status"].search(
+            [("scope", "=", "partner"), ("cadence_days", ">", 0)]
+        )
+        domain = expression.AND(
+            [
+                [("client_status_id", "in", statuses.ids)],
+                self._client_status_engine_domain(),
+            ]
+        )
+        today = fields.Date.context_today(self)
+        last_id = 0
+        while partners := self.search(
+            expression.AND([domain, [("id", ">", last_id)]]),
+            order="id",
+            limit=FOLLOW_UP_BATCH_SIZE,
+        ):
+            partners._client_status_update_follow_up(
+                today
+            )._client_status_plan_follow_up()
+            last_id = partners[-1].id
