@@ -280,7 +280,10 @@ class ClientStatusMixin(models.AbstractModel):
                 del other_vals["client_status_id"]
                 if other_vals:
                     super(ClientStatusMixin, again).write(other_vals)
-                return (self - again).write(vals) if self - again else True
+                # the others go on below
+                self -= again
+                if not self:
+                    return True
             done.update((record._name, record.id) for record in self)
         before = {
             record.id: (record.client_status_id.id, record.client_status_date)

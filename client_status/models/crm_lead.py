@@ -66,8 +66,8 @@ class CrmLead(models.Model):
         "mail.activity", string="Clarification Activity", copy=False, readonly=True
     )
     clarification_escalated = fields.Boolean(copy=False, readonly=True)
-    # shown on the form only: no dependencies, so that changing the status of
-    # thousands of contacts does not look for their leads
+    # shown on the form only: depends on the customer, not on its status, so
+    # that changing the status of thousands of contacts does not look for leads
     partner_client_status_kind = fields.Selection(
         KINDS,
         string="Customer Status Kind",
@@ -81,6 +81,7 @@ class CrmLead(models.Model):
         " blacklisted (recorded in the customer's status history).",
     )
 
+    @api.depends("partner_id")
     def _compute_partner_client_status_kind(self):
         for lead in self:
             lead.partner_client_status_kind = (
@@ -104,8 +105,15 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        confirming = any(
+            vals.get("client_status_blacklist_confirmed") for vals in vals_list
+        )
+        # refused before the INSERT: the mail gateway commits what was written
+        self.concat(
+            *(self.new(vals) for vals in vals_list)
+        )._check_client_status_blacklist(confirming)
         leads = super().create(vals_list)
-        leads._check_client_status_blacklist()
+        leads._check_client_status_blacklist(confirming)
         leads.partner_id.commercial_partner_id._client_status_mark_pending()
         leads.filtered(
             lambda lead: lead.client_status_kind == "waiting"
@@ -117,7 +125,9 @@ class CrmLead(models.Model):
         waiting = self.filtered(lambda lead: lead.client_status_kind == "waiting")
         res = super().write(vals)
         if BLACKLIST_INPUTS & vals.keys():
-            self._check_client_status_blacklist()
+            self._check_client_status_blacklist(
+                "client_status_blacklist_confirmed" in vals
+            )
         if RULE_INPUTS & vals.keys():
             self.env["res.partner"]._client_status_inputs_changed(self, before)
         if "client_status_id" in vals:
@@ -288,11 +298,13 @@ class CrmLead(models.Model):
     # Blacklist
     # ------------------------------------------------------------------
 
-    def _check_client_status_blacklist(self):
+    def _check_client_status_blacklist(self, confirming=False):
         """Refuse the active leads of ``self`` whose customer is blacklisted,
-        unless a Client Status Manager confirmed them, whatever the path:
+        unless confirmed (``confirming``: this operation confirms them, which
+        needs a Client Status Manager and is recorded in the history), whatever
+        the path:
         form, import, duplicate, mail gateway, conversion."""
-        self.env["res.partner"]._client_status_check_blacklist(
+        confirmed = self.env["res.partner"]._client_status_check_blacklist(
             self.filtered("active"),
             lambda partner: _(
                 "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
@@ -302,7 +314,14 @@ class CrmLead(models.Model):
                 status=partner.client_status_id.display_name,
                 reason=partner._client_status_blacklist_reason(),
             ),
+            confirming,
         )
+        # new records (checked before their INSERT) are recorded once created
+        confirmed = confirmed.filtered("id")
+        if confirmed:
+            confirmed.partner_id.commercial_partner_id._client_status_log_override(
+                confirmed
+            )
 
     @api.model
     def _cron_client_status_escalate(self):

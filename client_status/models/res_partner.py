@@ -450,8 +450,9 @@ class ResPartner(models.Model):
         open one (never two for the same reason): one create for the batch."""
         # a done activity is deleted: read the links as they are now
         self.invalidate_recordset(["client_status_follow_up_activity_id"])
+        # done activities of some types are archived rather than deleted
         partners = self.filtered(
-            lambda partner: not partner.client_status_follow_up_activity_id
+            lambda partner: not partner.client_status_follow_up_activity_id.active
         )
         if not partners:
             return
@@ -494,11 +495,13 @@ class ResPartner(models.Model):
         (partners | before if before else partners)._client_status_mark_pending()
 
     @api.model
-    def _client_status_check_blacklist(self, records, refusal):
+    def _client_status_check_blacklist(self, records, refusal, confirming=False):
         """Refuse ``records`` (leads, orders...: with a ``partner_id`` and a
         ``client_status_blacklist_confirmed`` flag) whose customer has a
-        blacklist-kind status, unless a Client Status Manager confirmed them:
-        then the customer's history records who and for what.
+        blacklist-kind status, unless they were confirmed: by a Client Status
+        Manager when ``confirming`` (the operation sets the flag), earlier
+        otherwise. Return the records confirmed by this operation, whose
+        confirmation the caller records (``_client_status_log_override``).
 
         :param refusal: ``refusal(partner)`` returns the translated message
             of the refusal for the blacklisted commercial entity ``partner``
@@ -509,23 +512,20 @@ class ResPartner(models.Model):
             == "blacklist"
         )
         if not blacklisted:
-            return
+            return records.browse()
         # sudo: the confirmation flag is readable by managers only
-        confirmed = (
-            blacklisted.sudo()
-            .filtered("client_status_blacklist_confirmed")
-            .with_env(records.env)
-        )
+        confirmed = blacklisted.sudo().filtered("client_status_blacklist_confirmed")
+        confirmed = confirmed.with_env(records.env)
         refused = blacklisted - confirmed
-        if confirmed and not self.env.user.has_group(
-            "client_status.client_status_group_manager"
+        if (
+            confirming
+            and confirmed
+            and not self.env.user.has_group("client_status.client_status_group_manager")
         ):
             refused |= confirmed
         if refused:
             raise UserError(refusal(refused[0].partner_id.commercial_partner_id))
-        confirmed.partner_id.commercial_partner_id._client_status_log_override(
-            confirmed
-        )
+        return confirmed if confirming else records.browse()
 
     def _client_status_blacklist_reason(self):
         """Why the partner is blacklisted: the last reason recorded when it

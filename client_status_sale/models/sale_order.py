@@ -38,24 +38,35 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        confirming = any(
+            vals.get("client_status_blacklist_confirmed") for vals in vals_list
+        )
+        # refused before the INSERT: nothing of a refused order is written
+        self.concat(
+            *(self.new(vals) for vals in vals_list)
+        )._check_client_status_blacklist(confirming)
         orders = super().create(vals_list)
-        orders._check_client_status_blacklist()
+        orders._check_client_status_blacklist(confirming)
         return orders
 
     def write(self, vals):
         before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
         res = super().write(vals)
         if BLACKLIST_INPUTS & vals.keys():
-            self._check_client_status_blacklist()
+            self._check_client_status_blacklist(
+                "client_status_blacklist_confirmed" in vals
+            )
         if RULE_INPUTS & vals.keys():
             self.env["res.partner"]._client_status_inputs_changed(self, before)
         return res
 
-    def _check_client_status_blacklist(self):
+    def _check_client_status_blacklist(self, confirming=False):
         """Refuse the quotations and orders of ``self`` (not cancelled) whose
-        customer is blacklisted, unless a Client Status Manager confirmed them:
-        create, duplicate, change of customer, confirmation."""
-        self.env["res.partner"]._client_status_check_blacklist(
+        customer is blacklisted, unless confirmed (``confirming``: this
+        operation confirms them, which needs a Client Status Manager and is
+        recorded in the history): create, duplicate, change of customer,
+        confirmation."""
+        confirmed = self.env["res.partner"]._client_status_check_blacklist(
             self.filtered(lambda order: order.state != "cancel"),
             lambda partner: _(
                 "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
@@ -65,4 +76,11 @@ class SaleOrder(models.Model):
                 status=partner.client_status_id.display_name,
                 reason=partner._client_status_blacklist_reason(),
             ),
+            confirming,
         )
+        # new records (checked before their INSERT) are recorded once created
+        confirmed = confirmed.filtered("id")
+        if confirmed:
+            confirmed.partner_id.commercial_partner_id._client_status_log_override(
+                confirmed
+            )

@@ -158,3 +158,27 @@ class TestClientStatusSale(ClientStatusCommon):
         with freeze_time(datetime(2026, 6, 1)):
             order.action_confirm()
         self.assertEqual(self.buyer.client_status_pending, True)
+
+    def test_confirmed_order_goes_on_without_new_confirmation(self):
+        self._blacklist(self.banned)
+        order = (
+            self.env["sale.order"]
+            .with_user(self.status_manager)
+            .create(
+                {
+                    "partner_id": self.banned.id,
+                    "client_status_blacklist_confirmed": True,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "product_uom_qty": 1}
+                        )
+                    ],
+                }
+            )
+        )
+        rows = len(self._history(self.banned))
+        # confirmed by whoever (here the system, as a payment would): no new
+        # refusal, no second override row
+        order.with_user(self.salesman).sudo().action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(len(self._history(self.banned)), rows)
