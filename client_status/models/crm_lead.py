@@ -135,6 +135,8 @@ class CrmLead(models.Model):
                 lambda lead: lead.client_status_kind == "waiting"
             )
             (now_waiting - waiting)._client_status_plan_clarification()
+            # no longer waiting for the client: nothing to expect any more
+            (waiting - now_waiting).clarification_activity_id.exists().unlink()
         elif {"clarification_deadline", "clarification_topic"} & vals.keys():
             waiting._client_status_plan_clarification()
         return res
@@ -347,3 +349,6 @@ class CrmLead(models.Model):
                     _("No answer from the client yet")
                 )
             status_leads.clarification_escalated = True
+        if len(leads) == ESCALATION_BATCH_SIZE:
+            # more to escalate: the cron runs again at once
+            self.env["ir.cron"]._notify_progress(done=len(leads), remaining=1)

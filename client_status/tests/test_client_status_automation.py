@@ -280,3 +280,17 @@ class TestClientStatusAutomation(ClientStatusCommon):
         self.assertEqual(self.buyer.ref, False)
         self.buyer.client_status_id = self.status_regular
         self.assertEqual(self.buyer.ref, "regular now")
+
+    def test_leaving_clarification_cancels_its_activity(self):
+        lead = self.lead
+        lead.write(
+            {
+                "client_status_id": self.status_lead_waiting.id,
+                "clarification_topic": "budget",
+                "clarification_deadline": date(2026, 6, 20),
+            }
+        )
+        activity = lead.clarification_activity_id
+        self.assertTrue(activity.exists())
+        lead.client_status_id = self.status_lead_progress
+        self.assertFalse(activity.exists())
