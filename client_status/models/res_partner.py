@@ -524,6 +524,9 @@ class ResPartner(models.Model):
         ):
             refused |= confirmed
         if refused:
+            if not self.env.user._is_internal():
+                # a customer (accepting a quotation online): no internal reason
+                raise UserError(_("This cannot be done online: please contact us."))
             raise UserError(refusal(refused[0].partner_id.commercial_partner_id))
         return confirmed if confirming else records.browse()
 

@@ -182,3 +182,13 @@ class TestClientStatusSale(ClientStatusCommon):
         order.with_user(self.salesman).sudo().action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertEqual(len(self._history(self.banned)), rows)
+
+    def test_customer_online_gets_no_internal_reason(self):
+        order = self._order(self.banned)
+        self._blacklist(self.banned)
+        portal = new_test_user(
+            self.env, login="cs_portal_customer", groups="base.group_portal"
+        )
+        with self._assert_refused(r"^This cannot be done online: please contact us\.$"):
+            # as the portal's "accept and sign" does
+            order.with_user(portal).sudo().action_confirm()
