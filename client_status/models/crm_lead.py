@@ -105,13 +105,9 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        confirming = any(
-            vals.get("client_status_blacklist_confirmed") for vals in vals_list
+        confirming = self.env["res.partner"]._client_status_check_blacklist_new(
+            self, vals_list
         )
-        # refused before the INSERT: the mail gateway commits what was written
-        self.concat(
-            *(self.new(vals) for vals in vals_list)
-        )._check_client_status_blacklist(confirming)
         leads = super().create(vals_list)
         leads._check_client_status_blacklist(confirming)
         leads.partner_id.commercial_partner_id._client_status_mark_pending()
@@ -306,7 +302,7 @@ class CrmLead(models.Model):
         needs a Client Status Manager and is recorded in the history), whatever
         the path:
         form, import, duplicate, mail gateway, conversion."""
-        confirmed = self.env["res.partner"]._client_status_check_blacklist(
+        self.env["res.partner"]._client_status_check_blacklist(
             self.filtered("active"),
             lambda partner: _(
                 "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
@@ -318,12 +314,6 @@ class CrmLead(models.Model):
             ),
             confirming,
         )
-        # new records (checked before their INSERT) are recorded once created
-        confirmed = confirmed.filtered("id")
-        if confirmed:
-            confirmed.partner_id.commercial_partner_id._client_status_log_override(
-                confirmed
-            )
 
     @api.model
     def _cron_client_status_escalate(self):

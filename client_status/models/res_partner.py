@@ -500,8 +500,8 @@ class ResPartner(models.Model):
         ``client_status_blacklist_confirmed`` flag) whose customer has a
         blacklist-kind status, unless they were confirmed: by a Client Status
         Manager when ``confirming`` (the operation sets the flag), earlier
-        otherwise. Return the records confirmed by this operation, whose
-        confirmation the caller records (``_client_status_log_override``).
+        otherwise; the confirmations made by this operation are recorded in
+        the customers' history (``_client_status_log_override``).
 
         :param refusal: ``refusal(partner)`` returns the translated message
             of the refusal for the blacklisted commercial entity ``partner``
@@ -528,7 +528,26 @@ class ResPartner(models.Model):
                 # a customer (accepting a quotation online): no internal reason
                 raise UserError(_("This cannot be done online: please contact us."))
             raise UserError(refusal(refused[0].partner_id.commercial_partner_id))
-        return confirmed if confirming else records.browse()
+        # new records (checked before their INSERT) are recorded once created
+        confirmed = confirmed.filtered("id") if confirming else records.browse()
+        if confirmed:
+            confirmed.partner_id.commercial_partner_id._client_status_log_override(
+                confirmed
+            )
+
+    @api.model
+    def _client_status_check_blacklist_new(self, model, vals_list):
+        """Run ``model``'s blacklist check on the values of records about to
+        be created, before their INSERT (the mail gateway commits what a
+        failed create wrote); return whether they confirm a blacklisted
+        customer (for the check once created)."""
+        confirming = any(
+            vals.get("client_status_blacklist_confirmed") for vals in vals_list
+        )
+        model.concat(
+            *(model.new(vals) for vals in vals_list)
+        )._check_client_status_blacklist(confirming)
+        return confirming
 
     def _client_status_blacklist_reason(self):
         """Why the partner is blacklisted: the last reason recorded when it

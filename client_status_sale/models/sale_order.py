@@ -38,13 +38,9 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        confirming = any(
-            vals.get("client_status_blacklist_confirmed") for vals in vals_list
+        confirming = self.env["res.partner"]._client_status_check_blacklist_new(
+            self, vals_list
         )
-        # refused before the INSERT: nothing of a refused order is written
-        self.concat(
-            *(self.new(vals) for vals in vals_list)
-        )._check_client_status_blacklist(confirming)
         orders = super().create(vals_list)
         orders._check_client_status_blacklist(confirming)
         return orders
@@ -66,7 +62,7 @@ class SaleOrder(models.Model):
         operation confirms them, which needs a Client Status Manager and is
         recorded in the history): create, duplicate, change of customer,
         confirmation."""
-        confirmed = self.env["res.partner"]._client_status_check_blacklist(
+        self.env["res.partner"]._client_status_check_blacklist(
             self.filtered(lambda order: order.state != "cancel"),
             lambda partner: _(
                 "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
@@ -78,9 +74,3 @@ class SaleOrder(models.Model):
             ),
             confirming,
         )
-        # new records (checked before their INSERT) are recorded once created
-        confirmed = confirmed.filtered("id")
-        if confirmed:
-            confirmed.partner_id.commercial_partner_id._client_status_log_override(
-                confirmed
-            )

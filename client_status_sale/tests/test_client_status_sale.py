@@ -54,6 +54,21 @@ class TestClientStatusSale(ClientStatusCommon):
             }
         )
 
+    def _confirmed_order(self, **values):
+        """A quotation for the blacklisted customer, confirmed by a Client
+        Status Manager."""
+        return (
+            self.env["sale.order"]
+            .with_user(self.status_manager)
+            .create(
+                {
+                    "partner_id": self.banned.id,
+                    "client_status_blacklist_confirmed": True,
+                    **values,
+                }
+            )
+        )
+
     def _blacklist(self, partner):
         partner.with_context(
             client_status_reason="Unpaid invoices"
@@ -83,16 +98,7 @@ class TestClientStatusSale(ClientStatusCommon):
 
     def test_manager_override_logged(self):
         self._blacklist(self.banned)
-        order = (
-            self.env["sale.order"]
-            .with_user(self.status_manager)
-            .create(
-                {
-                    "partner_id": self.banned.id,
-                    "client_status_blacklist_confirmed": True,
-                }
-            )
-        )
+        order = self._confirmed_order()
         row = self._history(self.banned)[-1]
         self.assertEqual(row.user_id, self.status_manager)
         self.assertEqual(
@@ -161,20 +167,10 @@ class TestClientStatusSale(ClientStatusCommon):
 
     def test_confirmed_order_goes_on_without_new_confirmation(self):
         self._blacklist(self.banned)
-        order = (
-            self.env["sale.order"]
-            .with_user(self.status_manager)
-            .create(
-                {
-                    "partner_id": self.banned.id,
-                    "client_status_blacklist_confirmed": True,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": self.product.id, "product_uom_qty": 1}
-                        )
-                    ],
-                }
-            )
+        order = self._confirmed_order(
+            order_line=[
+                Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+            ]
         )
         rows = len(self._history(self.banned))
         # confirmed by whoever (here the system, as a payment would): no new
