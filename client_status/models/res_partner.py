@@ -176,61 +176,112 @@ class ResPartner(models.Model):
         self.env["res.partner"].flush_model(["commercial_partner_id"])
 
     def _client_status_lead_stats(self, context, window_days=0):
-        """Lead aggregates per record of ``self`` (commercial entities) in
-        one query per batch, for every window the batch's rules test
-        (``context["windows"]``), by column: ``{"won", "last_won",
-        "first_won", "open", "lost", "won_<days>", "revenue_<days>"}``, each
-        ``{id: value}``. Won: active at 100 %; lost: archived at 0 %. Records
-        without a lead have no value; entities of the batch's id range outside
-        ``self`` may have some (nobody asks for them)."""
+        """Lead aggregates per record of ``self`` (commercial entities) for
+        every window the batch's rules test (``context["windows"]``), by
+        column: ``{"won", "last_won", "first_won", "open", "lost",
+        "won_<days>", "revenue_<days>"}``, each ``{id: value}``: read from the
+        run's snapshot (``_client_status_lead_snapshot``), or aggregated for
+        the batch in one query. Records without a lead have no value; entities
+        of the batch's id range outside ``self`` may have some (nobody asks
+        for them)."""
         windows = self._client_status_windows(context, window_days)
         key = ("lead_stats", *windows)
         if key in context["batch"]:
             return context["batch"][key]
-        self._client_status_flush_lead_inputs()
-        since = {days: context["now"] - timedelta(days=days) for days in windows}
-        windowed = [
-            SQL(
-                "count(*) FILTER (WHERE won AND lead.date_closed >= %(since)s),"
-                " coalesce(sum(lead.expected_revenue)"
-                " FILTER (WHERE won AND lead.date_closed >= %(since)s), 0)",
-                since=since[days],
-            )
-            for days in windows
-        ]
-        # The members of the batch's entities first (an index range), then
-        # their leads through the partner index: the cost follows the batch,
-        # not the size of crm_lead.
         names = ["won", "last_won", "first_won", "open", "lost"]
         for days in windows:
             names += [f"won_{days}", f"revenue_{days}"]
-        stats = self._client_status_columns(
-            SQL(
+        snapshot = self._client_status_lead_snapshot(context, windows)
+        if snapshot:
+            query = SQL(
+                "SELECT * FROM %s WHERE res_id BETWEEN %s AND %s",
+                SQL.identifier(snapshot),
+                min(self.ids, default=0),
+                max(self.ids, default=-1),
+            )
+        else:
+            self._client_status_flush_lead_inputs()
+            # The members of the batch's entities first (an index range), then
+            # their leads through the partner index: the cost follows the
+            # batch, not the size of crm_lead.
+            query = SQL(
                 """
                 WITH member AS MATERIALIZED (%(members)s)
-                SELECT member.commercial_partner_id,
-                       count(*) FILTER (WHERE won),
-                       max(lead.date_closed) FILTER (WHERE won),
-                       min(lead.date_closed) FILTER (WHERE won),
-                       count(*) FILTER (WHERE lead.active AND NOT won),
-                       count(*) FILTER (WHERE lost)
-                       %(windowed)s
+                SELECT member.commercial_partner_id, %(aggregates)s
                   FROM crm_lead AS lead
-                  JOIN member ON member.id = lead.partner_id,
-                       LATERAL (
-                           SELECT lead.active AND lead.probability = 100 AS won,
-                                  NOT lead.active AND lead.probability = 0 AS lost
-                       ) AS state
+                  JOIN member ON member.id = lead.partner_id, %(state)s
                  WHERE lead.partner_id = ANY(ARRAY(SELECT id FROM member))
                  GROUP BY member.commercial_partner_id
                 """,
                 members=self._client_status_members_query(),
-                windowed=SQL("").join(SQL(", %s", column) for column in windowed),
-            ),
-            names,
-        )
+                aggregates=self._client_status_lead_aggregates(context, windows),
+                state=self._client_status_lead_state(),
+            )
+        stats = self._client_status_columns(query, names)
         context["batch"][key] = stats
         return stats
+
+    @api.model
+    def _client_status_lead_snapshot(self, context, windows):
+        """The table of the run's snapshot of the lead aggregates of every
+        commercial entity (see ``client.status.run._snapshot``), or ``None``
+        out of a full run."""
+        run = context.get("snapshot_run")
+        if not run:
+            return None
+        self._client_status_flush_lead_inputs()
+        return run._snapshot(
+            "_".join(["leads", *map(str, windows)]),
+            SQL(
+                """
+                SELECT partner.commercial_partner_id AS res_id, %(aggregates)s
+                  FROM crm_lead AS lead
+                  JOIN res_partner AS partner ON partner.id = lead.partner_id,
+                       %(state)s
+                 GROUP BY partner.commercial_partner_id
+                """,
+                aggregates=self._client_status_lead_aggregates(context, windows),
+                state=self._client_status_lead_state(),
+            ),
+            context,
+        )
+
+    @api.model
+    def _client_status_lead_state(self):
+        """SQL of a lateral subquery naming the state of ``lead``: won (active
+        at 100 %) or lost (archived at 0 %)."""
+        return SQL(
+            "LATERAL (SELECT lead.active AND lead.probability = 100 AS won,"
+            " NOT lead.active AND lead.probability = 0 AS lost) AS state"
+        )
+
+    @api.model
+    def _client_status_lead_aggregates(self, context, windows):
+        """SQL of the aggregates of ``_client_status_lead_stats``, in the
+        order of its columns, over ``lead`` and its ``state``."""
+        aggregates = [
+            SQL("count(*) FILTER (WHERE won) AS won"),
+            SQL("max(lead.date_closed) FILTER (WHERE won) AS last_won"),
+            SQL("min(lead.date_closed) FILTER (WHERE won) AS first_won"),
+            SQL("count(*) FILTER (WHERE lead.active AND NOT won) AS open"),
+            SQL("count(*) FILTER (WHERE lost) AS lost"),
+        ]
+        for days in windows:
+            since = context["now"] - timedelta(days=days)
+            aggregates += [
+                SQL(
+                    "count(*) FILTER (WHERE won AND lead.date_closed >= %s) AS %s",
+                    since,
+                    SQL.identifier(f"won_{days}"),
+                ),
+                SQL(
+                    "coalesce(sum(lead.expected_revenue)"
+                    " FILTER (WHERE won AND lead.date_closed >= %s), 0) AS %s",
+                    since,
+                    SQL.identifier(f"revenue_{days}"),
+                ),
+            ]
+        return SQL(", ").join(aggregates)
 
     @api.model
     def _client_status_windows(self, context, window_days=0):
@@ -377,26 +428,41 @@ class ResPartner(models.Model):
         first; computed once per run (kept in ``context["run"]``)."""
         key = f"revenue_quantiles_{window_days}"
         if key not in context["run"]:
-            self._client_status_flush_lead_inputs()
+            snapshot = self._client_status_lead_snapshot(
+                context, self._client_status_windows(context, window_days)
+            )
+            if snapshot:
+                revenues = SQL(
+                    "SELECT %s AS revenue FROM %s",
+                    SQL.identifier(f"revenue_{window_days}"),
+                    SQL.identifier(snapshot),
+                )
+            else:
+                self._client_status_flush_lead_inputs()
+                revenues = SQL(
+                    """
+                    SELECT sum(lead.expected_revenue) AS revenue
+                      FROM crm_lead AS lead
+                      JOIN res_partner AS partner ON partner.id = lead.partner_id
+                     WHERE lead.active AND lead.probability = 100
+                       AND lead.date_closed >= %s
+                     GROUP BY partner.commercial_partner_id
+                    """,
+                    context["now"] - timedelta(days=window_days),
+                )
+            fractions = [
+                step / REVENUE_QUANTILES for step in range(1, REVENUE_QUANTILES + 1)
+            ]
             self.env.cr.execute(
                 SQL(
                     """
-                    SELECT percentile_disc(%(fractions)s::float8[])
+                    SELECT percentile_disc(%s::float8[])
                            WITHIN GROUP (ORDER BY revenue DESC)
-                      FROM (SELECT sum(lead.expected_revenue) AS revenue
-                              FROM crm_lead AS lead
-                              JOIN res_partner AS partner
-                                ON partner.id = lead.partner_id
-                             WHERE lead.active AND lead.probability = 100
-                               AND lead.date_closed >= %(since)s
-                             GROUP BY partner.commercial_partner_id) AS client
+                      FROM (%s) AS client
                      WHERE revenue > 0
                     """,
-                    fractions=[
-                        step / REVENUE_QUANTILES
-                        for step in range(1, REVENUE_QUANTILES + 1)
-                    ],
-                    since=context["now"] - timedelta(days=window_days),
+                    fractions,
+                    revenues,
                 )
             )
             context["run"][key] = self.env.cr.fetchone()[0] or []

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models import client_status_run
 from .common import ClientStatusCommon
@@ -349,9 +350,10 @@ class TestClientStatusRule(ClientStatusCommon):
         # the same queries for a batch of 5 and of 40 clients ...
         self.assertEqual(self._batch_queries(40), self._batch_queries(5))
         # ... and this many (metrics, rules, one write per target status,
-        # one history INSERT per write, the computed statuses, the run)
+        # one history INSERT per write, the computed statuses, the run); the
+        # run's first batch takes the snapshot of the lead aggregates
         clients = self.env["res.partner"].create(
-            [{"name": f"Counted {i}", "is_company": True} for i in range(10)]
+            [{"name": f"Counted {i}", "is_company": True} for i in range(20)]
         )
         for client in clients:
             self._won(client, datetime(2026, 6, 1))
@@ -362,9 +364,87 @@ class TestClientStatusRule(ClientStatusCommon):
         with (
             freeze_time(NOW),
             patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 10),
-            self.assertQueryCount(10),
+        ):
+            with self.assertQueryCount(11):
+                run._reclassify_next_batch()
+            with self.assertQueryCount(10):
+                run._reclassify_next_batch()
+        self.assertEqual(clients.client_status_id, self.status_new)
+
+    def _start_run(self):
+        """A partner run starting at the buyer, one client per batch."""
+        self.env.flush_all()
+        return self.env["client.status.run"].create(
+            {"scope": "partner", "last_record_id": self.buyer.id - 1}
+        )
+
+    def _snapshots(self, run):
+        return self.env["client.status.run"]._snapshot_tables().get(run.id, [])
+
+    def test_full_run_reads_its_snapshot(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Buyer", "is_company": True}
+        )
+        run = self._start_run()
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 1),
         ):
             run._reclassify_next_batch()
+            self.assertEqual(len(self._snapshots(run)), 1)
+            # a deal won once the run has taken its snapshot: the run does not
+            # see it, the pending job does
+            self._won(other, datetime(2026, 6, 1))
+            self.env.flush_all()
+            run._reclassify_next_batch()
+            self.assertEqual(run.last_record_id, other.id)
+            self.assertEqual(other.client_status_id, self.status_prospect)
+            self.assertEqual(other.client_status_pending, True)
+            self.env["client.status.rule"]._cron_reclassify_pending()
+            self.assertEqual(other.client_status_id, self.status_new)
+            self.assertEqual(other.client_status_pending, False)
+            while run.state == "running":
+                run._reclassify_next_batch()
+        # the snapshot goes with the run
+        self.assertEqual(self._snapshots(run), [])
+
+    def test_snapshot_taken_again_when_stale_or_lost(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Buyer", "is_company": True}
+        )
+        third = self.env["res.partner"].create(
+            {"name": "Third Buyer", "is_company": True}
+        )
+        run = self._start_run()
+        with patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 1):
+            with freeze_time(NOW):
+                run._reclassify_next_batch()
+            self._won(other, datetime(2026, 6, 1))
+            self.env.flush_all()
+            # resumed two hours later: the snapshot is too old
+            with freeze_time("2026-06-15 14:00:00"):
+                run._reclassify_next_batch()
+            self.assertEqual(other.client_status_id, self.status_new)
+            # a crash of the database empties the unlogged snapshot table
+            self._won(third, datetime(2026, 6, 1))
+            self.env.flush_all()
+            (table,) = self._snapshots(run)
+            self.env.cr.execute(SQL("TRUNCATE %s", SQL.identifier(table)))
+            with freeze_time("2026-06-15 14:05:00"):
+                run._reclassify_next_batch()
+            self.assertEqual(third.client_status_id, self.status_new)
+
+    def test_snapshots_of_stopped_runs_dropped(self):
+        run = self._start_run()
+        with freeze_time(NOW):
+            run._reclassify_next_batch()
+        self.assertEqual(len(self._snapshots(run)), 1)
+        Run = self.env["client.status.run"]
+        Run._gc_snapshots()
+        self.assertEqual(len(self._snapshots(run)), 1)
+        run.unlink()
+        Run._gc_snapshots()
+        self.assertEqual(self._snapshots(run), [])
 
     def test_preview_then_apply(self):
         self._won(self.buyer, datetime(2026, 6, 1))
