@@ -25,6 +25,7 @@
         "views/base_automation_views.xml",
         "wizards/client_status_archive_views.xml",
         "wizards/client_status_reclassify_preview_views.xml",
+        "wizards/client_status_preset_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

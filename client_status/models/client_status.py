@@ -3,6 +3,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 SCOPES = [("partner", "Contacts"), ("lead", "Leads")]
 
@@ -20,6 +21,26 @@ KINDS = [
     ("lost", "Lost"),
     ("archive", "Archive"),
 ]
+# Ready catalogues shipped as archived data (Client Statuses › Load a Preset)
+PRESETS = [
+    ("lifecycle", "Lifecycle"),
+    ("outbound", "Outbound Calls"),
+    ("hierarchical", "Hierarchical"),
+    ("lead_follow_up", "Lead Follow-up"),
+]
+# How the kinds rank when a change is told an upgrade or a downgrade (higher is
+# better); statuses of a kind rank by their order in the catalogue.
+KIND_RANKS = {
+    "blacklist": 0,
+    "lost": 0,
+    "archive": 0,
+    "inactive": 1,
+    "prospect": 2,
+    "open": 2,
+    "waiting": 2,
+    "customer": 3,
+    "won": 4,
+}
 
 
 class ClientStatus(models.Model):
@@ -81,7 +102,24 @@ class ClientStatus(models.Model):
         index=True,
         help="Leave empty to share the status between companies.",
     )
+    preset = fields.Selection(
+        PRESETS,
+        readonly=True,
+        help="The ready catalogue the status comes with (Load a Preset).",
+    )
     record_count = fields.Integer(string="Records", compute="_compute_record_count")
+    days_average = fields.Float(
+        string="Average Days",
+        digits=(16, 1),
+        compute="_compute_days_in_status",
+        help="How long records kept this status, on average (recorded changes).",
+    )
+    days_median = fields.Float(
+        string="Median Days",
+        digits=(16, 1),
+        compute="_compute_days_in_status",
+        help="How long records kept this status: half kept it less, half more.",
+    )
     rule_ids = fields.One2many("client.status.rule", "status_id", string="Rules")
     # waiting for the client (kind "waiting"): where a reply leads, what the
     # daily job does when the deadline passes without one
@@ -144,6 +182,31 @@ class ClientStatus(models.Model):
         counts = self._get_usage_counts(with_archived=False)
         for status in self:
             status.record_count = counts.get(status.id, 0)
+
+    def _compute_days_in_status(self):
+        History = self.env["client.status.history"]
+        History.flush_model(["status_from_id", "days_in_previous", "company_id"])
+        # one query for all the statuses (the median is no ORM aggregate),
+        # over the history of the user's companies as the record rules read it
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT status_from_id, avg(days_in_previous),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY days_in_previous)
+                  FROM client_status_history
+                 WHERE status_from_id = ANY(%s) AND days_in_previous IS NOT NULL
+                   AND (company_id IS NULL OR company_id = ANY(%s))
+                 GROUP BY status_from_id
+                """,
+                self._origin.ids,
+                self.env.companies.ids,
+            )
+        )
+        figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for status in self:
+            status.days_average, status.days_median = figures.get(
+                status._origin.id, (0.0, 0.0)
+            )
 
     @api.depends("complete_name")
     def _compute_display_name(self):
@@ -312,6 +375,39 @@ class ClientStatus(models.Model):
                 limit=1,
             )
             .sudo(False)
+        )
+
+    @api.model
+    def _direction_sql(self, status_from, status_to):
+        """SQL telling whether a change from the status aliased
+        ``status_from`` to ``status_to`` (``client_status`` rows, ``NULL``
+        for none) is an ``up``grade, a ``down``grade or ``lateral``: the
+        kinds rank by ``KIND_RANKS``, then the statuses by sequence; ``NULL``
+        for a first status."""
+        cases = SQL(" ").join(
+            SQL("WHEN %s THEN %s", kind, rank) for kind, rank in KIND_RANKS.items()
+        )
+        rank_from, rank_to = (
+            SQL(
+                "(CASE %(status)s.kind %(cases)s ELSE 2 END, %(status)s.sequence)",
+                status=SQL.identifier(alias),
+                cases=cases,
+            )
+            for alias in (status_from, status_to)
+        )
+        return SQL(
+            """
+            CASE WHEN %(status_from)s.id IS NULL OR %(status_to)s.id IS NULL
+                 THEN NULL
+                 WHEN %(rank_to)s > %(rank_from)s THEN 'up'
+                 WHEN %(rank_to)s < %(rank_from)s THEN 'down'
+                 ELSE 'lateral'
+            END
+            """,
+            status_from=SQL.identifier(status_from),
+            status_to=SQL.identifier(status_to),
+            rank_from=rank_from,
+            rank_to=rank_to,
         )
 
     @api.model

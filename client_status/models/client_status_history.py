@@ -14,6 +14,7 @@ SOURCES = [
     ("import", "Import"),
     ("install", "Installation"),
 ]
+DIRECTIONS = [("up", "Upgrade"), ("down", "Downgrade"), ("lateral", "Lateral")]
 
 
 class ClientStatusHistory(models.Model):
@@ -65,6 +66,14 @@ class ClientStatusHistory(models.Model):
         help="How long the record had its previous status "
         "(empty for its first status).",
     )
+    direction = fields.Selection(
+        DIRECTIONS,
+        readonly=True,
+        help="Whether the new status ranks above the previous one: by kind"
+        " (blacklist, lost and archived lowest, then inactive, prospects and"
+        " open leads, customers, won), then by the order of the catalogue."
+        " Empty for a first status.",
+    )
     company_id = fields.Many2one("res.company", readonly=True)
     rule_id = fields.Many2one(
         "client.status.rule",
@@ -74,6 +83,11 @@ class ClientStatusHistory(models.Model):
         index="btree_not_null",
     )
     metrics = fields.Json(readonly=True, help="The metric values the rule tested.")
+    partner_last_won_date = fields.Datetime(
+        string="Last Won Deal",
+        compute="_compute_partner_last_won_date",
+        help="When the contact (or its company) last won a deal.",
+    )
     metrics_display = fields.Text(
         string="Metric Values", compute="_compute_metrics_display"
     )
@@ -85,6 +99,25 @@ class ClientStatusHistory(models.Model):
             row.display_name = (
                 f"{record.display_name}: {row.status_from_id.name or '-'}"
                 f" \N{RIGHTWARDS ARROW} {row.status_to_id.name or '-'}"
+            )
+
+    def _compute_partner_last_won_date(self):
+        entities = self.partner_id.commercial_partner_id
+        last_won = {}
+        for partner, date in self.env["crm.lead"]._read_group(
+            [
+                ("partner_id", "child_of", entities.ids),
+                ("probability", "=", 100),
+            ],
+            ["partner_id"],
+            ["date_closed:max"],
+        ):
+            entity = partner.commercial_partner_id
+            if date and (entity not in last_won or date > last_won[entity]):
+                last_won[entity] = date
+        for row in self:
+            row.partner_last_won_date = last_won.get(
+                row.partner_id.commercial_partner_id, False
             )
 
     def _compute_metrics_display(self):
@@ -137,24 +170,34 @@ class ClientStatusHistory(models.Model):
             )
             row["metrics"] = row["metrics"] or None
             row["reason"] = row["reason"] or reason or None
+        self.env["client.status"].flush_model(["kind", "sequence"])
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO client_status_history (
                     %(record_field)s, scope, status_from_id, status_to_id, date,
-                    user_id, source, reason, days_in_previous, company_id,
-                    rule_id, metrics, create_uid, create_date, write_uid, write_date)
+                    user_id, source, reason, days_in_previous, direction,
+                    company_id, rule_id, metrics,
+                    create_uid, create_date, write_uid, write_date)
                 SELECT change.record_id, %(scope)s, change.from_id, change.to_id,
                        %(now)s,
                        %(uid)s, %(source)s, change.reason,
                        EXTRACT(EPOCH FROM %(now)s - change.previous_date) / 86400.0,
+                       %(direction)s,
                        change.company_id, change.rule_id, change.metrics,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM jsonb_to_recordset(%(rows)s::jsonb) AS change(
                            record_id int, from_id int, to_id int,
                            previous_date timestamp, company_id int, rule_id int,
                            metrics jsonb, reason text)
+                  LEFT JOIN client_status AS status_from
+                         ON status_from.id = change.from_id
+                  LEFT JOIN client_status AS status_to
+                         ON status_to.id = change.to_id
                 """,
+                direction=self.env["client.status"]._direction_sql(
+                    "status_from", "status_to"
+                ),
                 record_field=SQL.identifier(record_field),
                 scope=scope,
                 now=now,

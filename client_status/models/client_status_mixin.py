@@ -81,6 +81,11 @@ class ClientStatusMixin(models.AbstractModel):
         copy=False,
         help="When the status last changed.",
     )
+    client_status_days = fields.Integer(
+        string="Days in Status",
+        compute="_compute_client_status_days",
+        help="Days since the status last changed.",
+    )
     client_status_locked = fields.Boolean(
         string="Status Locked",
         copy=False,
@@ -168,6 +173,12 @@ class ClientStatusMixin(models.AbstractModel):
                 )
             else:
                 record.client_status_explanation = False
+
+    def _compute_client_status_days(self):
+        now = fields.Datetime.now()
+        for record in self:
+            date = record.client_status_date
+            record.client_status_days = (now - date).days if date else 0
 
     def _compute_client_status_stale(self):
         now = fields.Datetime.now()

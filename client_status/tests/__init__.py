@@ -1,4 +1,5 @@
 from . import test_client_status
+from . import test_client_status_analytics
 from . import test_client_status_archive
 from . import test_client_status_automation
 from . import test_client_status_blacklist
@@ -6,6 +7,7 @@ from . import test_client_status_cadence
 from . import test_client_status_history
 from . import test_client_status_i18n
 from . import test_client_status_kanban
+from . import test_client_status_preset
 from . import test_client_status_rule
 from . import test_client_status_security
 from . import test_client_status_tour

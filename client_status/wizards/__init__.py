@@ -1,2 +1,3 @@
 from . import client_status_archive
 from . import client_status_reclassify_preview
+from . import client_status_preset

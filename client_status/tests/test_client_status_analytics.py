@@ -1,0 +1,153 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import ClientStatusCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusAnalytics(ClientStatusCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.status_inactive = cls._create_status(
+            "Test Inactive", "t_inactive", "partner", "inactive", 5
+        )
+        cls.buyer = cls.env["res.partner"].create(
+            {"name": "Analytics Buyer", "is_company": True}
+        )
+        cls.other = cls.env["res.partner"].create(
+            {"name": "Analytics Other", "is_company": True}
+        )
+
+    def _move(self, partner, status, when):
+        with freeze_time(when):
+            partner.client_status_id = status
+            partner.flush_recordset()
+
+    def _hand_built_history(self):
+        """buyer: Prospect (1 Jan) > New (11 Jan) > Regular (17 Jan) >
+        Inactive (1 Mar); other: Prospect > New (1 Jan) > Prospect (21 Jan)."""
+        self._move(self.buyer, self.status_prospect, "2026-01-01 09:00:00")
+        self._move(self.buyer, self.status_new, "2026-01-11 09:00:00")
+        self._move(self.buyer, self.status_regular, "2026-01-17 09:00:00")
+        self._move(self.buyer, self.status_inactive, "2026-03-01 09:00:00")
+        self._move(self.other, self.status_new, "2026-01-01 09:00:00")
+        self._move(self.other, self.status_prospect, "2026-01-21 09:00:00")
+
+    def test_direction_of_each_change(self):
+        self._hand_built_history()
+        directions = [
+            (row.status_from_id, row.status_to_id, row.direction)
+            for row in self._history(self.buyer)
+        ]
+        self.assertEqual(
+            directions[1:],
+            [
+                (self.status_prospect, self.status_new, "up"),
+                (self.status_new, self.status_regular, "up"),
+                (self.status_regular, self.status_inactive, "down"),
+            ],
+        )
+        self.assertEqual(self._history(self.other)[-1].direction, "down")
+        # a first status is neither
+        first = self._history(self.env["res.partner"].create({"name": "Fresh"}))
+        self.assertEqual(first.direction, False)
+
+    def test_transitions_matrix(self):
+        self._hand_built_history()
+        partners = self.buyer | self.other
+        matrix = {
+            (status_from, status_to): count
+            for status_from, status_to, count in self.History._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("date", ">=", datetime(2026, 1, 1)),
+                    ("date", "<", datetime(2026, 2, 1)),
+                    ("status_from_id", "!=", False),
+                ],
+                ["status_from_id", "status_to_id"],
+                ["__count"],
+            )
+        }
+        self.assertEqual(
+            matrix,
+            {
+                (self.status_prospect, self.status_new): 2,
+                (self.status_new, self.status_regular): 1,
+                (self.status_new, self.status_prospect): 1,
+            },
+        )
+        upgrades = dict(
+            self.History._read_group(
+                [("partner_id", "in", partners.ids), ("direction", "!=", False)],
+                ["direction"],
+                ["__count"],
+            )
+        )
+        self.assertEqual(upgrades, {"up": 3, "down": 2})
+
+    def test_time_in_status(self):
+        self._hand_built_history()
+        # New: 6 days (buyer), 20 days (other); Regular: 43 days
+        self.assertEqual(self.status_new.days_average, 13.0)
+        self.assertEqual(self.status_new.days_median, 13.0)
+        self.assertEqual(self.status_regular.days_average, 43.0)
+        self.assertEqual(self.status_inactive.days_average, 0.0)
+        with freeze_time("2026-03-13 10:00:00"):
+            self.buyer.invalidate_recordset(["client_status_days"])
+            self.assertEqual(self.buyer.client_status_days, 12)
+
+    def test_lost_customer_shows_last_won_deal(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Old Deal", "partner_id": self.buyer.id}
+        )
+        lead.action_set_won()
+        lead.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET date_closed = %s WHERE id = %s",
+            [datetime(2025, 5, 4, 10, 0), lead.id],
+        )
+        lead.invalidate_recordset(["date_closed"])
+        self._hand_built_history()
+        lost = self.History.search(
+            [
+                ("partner_id", "=", self.buyer.id),
+                ("status_from_id.kind", "=", "customer"),
+                ("status_to_id.kind", "=", "inactive"),
+            ]
+        )
+        self.assertEqual(len(lost), 1)
+        self.assertEqual(lost.partner_last_won_date, datetime(2025, 5, 4, 10, 0))
+
+    def test_analysis_views_load(self):
+        self._hand_built_history()
+        for user in (self.salesman, self.sales_manager):
+            for xmlid in (
+                "client_status.res_partner_action_analysis",
+                "client_status.crm_lead_action_analysis",
+                "client_status.client_status_history_action_transitions",
+                "client_status.client_status_history_action_movement",
+                "client_status.client_status_history_action_lost",
+                "client_status.client_status_action_time",
+            ):
+                action = self.env.ref(xmlid)
+                Model = self.env[action.res_model].with_user(user)
+                views = [
+                    (view.view_id.id, view.view_mode) for view in action.view_ids
+                ] or [(False, mode) for mode in action.view_mode.split(",")]
+                loaded = Model.get_views(views)["views"]
+                self.assertEqual(set(loaded), {mode for __, mode in views}, xmlid)
+            history = self.History.with_user(user)
+            groups = history.web_read_group(
+                [], ["__count"], ["status_from_id", "status_to_id"], lazy=False
+            )
+            self.assertGreaterEqual(groups["length"], 1)
+            statuses = self.Status.with_user(user).search_read(
+                [("id", "=", self.status_new.id)], ["days_average", "days_median"]
+            )
+            self.assertEqual(statuses[0]["days_median"], 13.0)
