@@ -24,3 +24,5 @@ log "post-init hook on ${BENCH_PARTNERS:-100000} contacts ($(nproc) cores, $(fre
 log "rule engine on ${BENCH_PARTNERS:-100000} clients and twice as many leads"
 "$PY" "$REPO_DIR/bench/bench_rules.py" --database "$BENCH_DB" \
     --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}"
+log "import of docs/sample_clients.csv"
+"$PY" "$REPO_DIR/bench/bench_import.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"

@@ -323,7 +323,29 @@ class ClientStatus(models.Model):
         scope = self.env.context.get("client_status_scope")
         if scope:
             domain = expression.AND([domain or [], [("scope", "=", scope)]])
+            if operator == "=" and name:
+                # a spreadsheet names the status in any language, or by code
+                statuses = self.browse(self._search_exact_name(name, domain, limit))
+                if statuses:
+                    return [(status.id, status.display_name) for status in statuses]
         return super().name_search(name, domain, operator, limit)
+
+    @api.model
+    def _search_exact_name(self, name, domain, limit):
+        """The statuses of ``domain`` whose code is ``name`` or whose name is
+        ``name`` in any language (case-insensitive), in one query."""
+        self.flush_model(["name", "code"])
+        query = self._search(domain, limit=limit)
+        query.add_where(
+            SQL(
+                "(%(code)s = %(name)s OR EXISTS (SELECT FROM jsonb_each_text(%(names)s)"
+                " AS translation WHERE lower(translation.value) = lower(%(name)s)))",
+                code=SQL.identifier(self._table, "code"),
+                names=SQL.identifier(self._table, "name"),
+                name=name,
+            )
+        )
+        return list(query)
 
     def action_archive(self):
         """Archive the statuses; when records still use them, open the wizard

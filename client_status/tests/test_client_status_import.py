@@ -1,0 +1,96 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import ClientStatusCommon
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusImport(ClientStatusCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        cls.status_regular.update_field_translations("name", {"pl_PL": "Stały test"})
+
+    def _import(self, rows, model="res.partner"):
+        return (
+            self.env[model]
+            .with_context(import_file=True)
+            .load(["name", "client_status_id"], rows)
+        )
+
+    def test_valid_rows_by_name_code_and_translation(self):
+        result = self._import(
+            [
+                ["By Name", "Test Regular"],
+                ["By Code", "t_new"],
+                ["By Polish Name", "stały TEST"],
+            ]
+        )
+        self.assertEqual(result["messages"], [])
+        partners = self.env["res.partner"].browse(result["ids"])
+        self.assertEqual(
+            partners.mapped("client_status_id"),
+            self.status_regular | self.status_new | self.status_regular,
+        )
+        self.assertEqual(
+            [(row.source, row.status_to_id) for row in self._history(partners)],
+            [
+                ("import", self.status_regular),
+                ("import", self.status_new),
+                ("import", self.status_regular),
+            ],
+        )
+
+    def test_unknown_status_names_row_and_value(self):
+        count = self.env["res.partner"].search_count([])
+        result = self._import([["Good", "Test New"], ["Bad", "Gold Client"]])
+        self.assertEqual(result["ids"], False)
+        (message,) = result["messages"]
+        self.assertEqual(message["type"], "error")
+        self.assertEqual(message["rows"], {"from": 1, "to": 1})
+        self.assertIn("Gold Client", message["message"])
+        # nothing is created, not even the valid row
+        self.assertEqual(self.env["res.partner"].search_count([]), count)
+
+    def test_status_of_the_other_scope_refused(self):
+        result = self._import([["Wrong Scope", "Test Waiting"]])
+        self.assertEqual(result["ids"], False)
+        self.assertIn("Test Waiting", result["messages"][0]["message"])
+        lead_result = self._import([["Lead", "t_open"]], model="crm.lead")
+        self.assertEqual(lead_result["messages"], [])
+        lead = self.env["crm.lead"].browse(lead_result["ids"])
+        self.assertEqual(lead.client_status_id, self.status_lead_open)
+
+    def test_export_columns(self):
+        with freeze_time("2026-03-01 09:00:00"):
+            self.client.client_status_id = self.status_regular
+            self.client.flush_recordset()
+        self.status_regular.parent_id = self.status_new
+        with freeze_time("2026-03-11 12:00:00"):
+            rows = self.client.export_data(
+                [
+                    "name",
+                    "client_status_id",
+                    "client_status_parent_id",
+                    "client_status_days",
+                    "client_status_date",
+                ]
+            )["datas"]
+        (row,) = rows
+        self.assertEqual(
+            row[:4], ["Test Client Company", "Test New / Test Regular", "Test New", 10]
+        )
+        # dates are exported in the user's time zone
+        self.assertEqual(
+            row[4],
+            fields.Datetime.context_timestamp(
+                self.client, datetime(2026, 3, 1, 9, 0)
+            ).replace(tzinfo=None),
+        )
