@@ -59,6 +59,14 @@ class TestClientStatusTour(HttpCase):
             groups="sales_team.group_sale_salesman,crm.group_use_lead",
         )
 
+    def test_dashboard(self):
+        self.client.client_status_id = self.status_to
+        self.start_tour(
+            "/odoo/action-client_status.client_status_history_action_transitions",
+            "client_status_dashboard",
+            login="cs_tour_salesman",
+        )
+
     def test_drag_client_to_another_status(self):
         self.start_tour(
             "/odoo/action-client_status.res_partner_action",

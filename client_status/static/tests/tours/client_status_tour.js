@@ -117,3 +117,45 @@ registry.category("web_tour.tours").add("client_status_automation_trigger", {
         },
     ],
 });
+
+const reportingMenu = (item) => [
+    {
+        content: "Open the Reporting menu",
+        trigger: ".o_main_navbar .o_menu_sections button:contains('Reporting')",
+        run: "click",
+    },
+    {
+        content: `Open ${item}`,
+        trigger: `.dropdown-menu .o-dropdown-item:contains('${item}')`,
+        run: "click",
+    },
+];
+
+registry.category("web_tour.tours").add("client_status_dashboard", {
+    steps: () => [
+        ...reportingMenu("Status Transitions"),
+        {
+            content: "The matrix has the move of this month",
+            trigger: ".o_pivot th:contains('Tour Interested')",
+        },
+        ...reportingMenu("Upgrades and Downgrades"),
+        {
+            content: "The upgrades are drawn month by month",
+            trigger: ".o_graph_renderer canvas",
+        },
+        ...reportingMenu("Time in Status"),
+        {
+            content: "The time in status opens",
+            trigger: ".o_breadcrumb:contains('Time in Status')",
+        },
+        {
+            content: "Each status has its time",
+            trigger: ".o_list_view .o_data_row:contains('Tour Interested')",
+        },
+        ...reportingMenu("Lost Customers"),
+        {
+            content: "The lost customers list opens",
+            trigger: ".o_list_view, .o_view_nocontent",
+        },
+    ],
+});
