@@ -5,7 +5,7 @@ CACHE_DIR ?= $(HOME)/.cache/client_status
 ODOO_SRC ?= $(CACHE_DIR)/odoo-18.0
 export CACHE_DIR ODOO_SRC
 
-.PHONY: demo test setup lint bench help
+.PHONY: demo test setup lint bench screenshots help
 
 help:
 	@echo "make demo   set everything up and serve Odoo with client_status and demo data on http://localhost:8069"
@@ -13,6 +13,7 @@ help:
 	@echo "make setup  only prepare the Odoo source, the virtualenv and the addon"
 	@echo "make lint   ruff and pylint-odoo (the OCA pre-commit set) over the addon"
 	@echo "make bench  the benchmarks of bench/ (they print figures)"
+	@echo "make screenshots  the README's screenshots (headless Chromium, demo data)"
 
 demo:
 	@tools/demo.sh
@@ -28,3 +29,6 @@ lint:
 
 bench:
 	@tools/bench.sh
+
+screenshots:
+	@tools/screenshots.sh

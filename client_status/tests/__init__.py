@@ -5,8 +5,8 @@ from . import test_client_status_automation
 from . import test_client_status_blacklist
 from . import test_client_status_cadence
 from . import test_client_status_history
-from . import test_client_status_import
 from . import test_client_status_i18n
+from . import test_client_status_import
 from . import test_client_status_kanban
 from . import test_client_status_preset
 from . import test_client_status_rule
@@ -15,3 +15,4 @@ from . import test_client_status_tour
 from . import test_packaging
 from . import test_post_init_hook
 from . import test_res_partner
+from . import test_screenshots

@@ -40,12 +40,15 @@ class TestClientStatusImport(ClientStatusCommon):
             self.status_regular | self.status_new | self.status_regular,
         )
         self.assertEqual(
-            [(row.source, row.status_to_id) for row in self._history(partners)],
-            [
-                ("import", self.status_regular),
-                ("import", self.status_new),
-                ("import", self.status_regular),
-            ],
+            {
+                (row.partner_id.name, row.source, row.status_to_id)
+                for row in self._history(partners)
+            },
+            {
+                ("By Name", "import", self.status_regular),
+                ("By Code", "import", self.status_new),
+                ("By Polish Name", "import", self.status_regular),
+            },
         )
 
     def test_unknown_status_names_row_and_value(self):

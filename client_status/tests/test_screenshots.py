@@ -1,0 +1,69 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Screenshots of the README, taken in headless Chromium on the demo data:
+``make screenshots`` (not part of ``make test``: tagged ``-standard``)."""
+
+import base64
+import os
+from unittest.mock import patch
+
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import ChromeBrowser
+
+SHOTS = [
+    (
+        "clients_kanban",
+        "/odoo/action-client_status.res_partner_action",
+        "document.querySelectorAll('.o_kanban_record').length > 5",
+    ),
+    (
+        "leads_kanban_clarification",
+        "/odoo/action-client_status.crm_lead_action",
+        "!!document.querySelector('.o_kanban_record .fa-question-circle')",
+    ),
+    (
+        "history",
+        "/odoo/action-client_status.client_status_history_action",
+        "document.querySelectorAll('.o_data_row').length > 5",
+    ),
+    (
+        "transitions_matrix",
+        "/odoo/action-client_status.client_status_history_action_transitions",
+        "!!document.querySelector('.o_pivot table tbody tr')",
+    ),
+    (
+        "dashboard_clients_by_status",
+        "/odoo/action-client_status.res_partner_action_analysis",
+        "!!document.querySelector('.o_graph_renderer canvas')",
+    ),
+]
+
+
+@tagged("-standard", "client_status_screenshots", "post_install", "-at_install")
+class ClientStatusScreenshots(HttpCase):
+    def test_screenshots(self):
+        folder = os.environ.get("CLIENT_STATUS_SCREENSHOTS")
+        self.assertTrue(folder, "set CLIENT_STATUS_SCREENSHOTS to a folder")
+        os.makedirs(folder, exist_ok=True)
+        for name, url, ready in SHOTS:
+            wait = ChromeBrowser._wait_code_ok
+
+            def capture(browser, code, timeout, error_checker=None, name=name):
+                wait(browser, code, timeout, error_checker=error_checker)
+                # let the charts finish their animation
+                browser._websocket_request(
+                    "Runtime.evaluate",
+                    params={
+                        "expression": "new Promise(r => setTimeout(r, 1000))",
+                        "awaitPromise": True,
+                    },
+                )
+                shot = browser._websocket_request("Page.captureScreenshot")
+                path = os.path.join(folder, f"{name}.png")
+                with open(path, "wb") as image:
+                    image.write(base64.b64decode(shot["data"]))
+
+            with patch.object(ChromeBrowser, "_wait_code_ok", capture):
+                self.browser_js(
+                    url, "console.log('test successful')", ready=ready, login="admin"
+                )
