@@ -45,8 +45,8 @@ class ClientStatusScreenshots(HttpCase):
         folder = os.environ.get("CLIENT_STATUS_SCREENSHOTS")
         self.assertTrue(folder, "set CLIENT_STATUS_SCREENSHOTS to a folder")
         os.makedirs(folder, exist_ok=True)
+        wait = ChromeBrowser._wait_code_ok
         for name, url, ready in SHOTS:
-            wait = ChromeBrowser._wait_code_ok
 
             def capture(browser, code, timeout, error_checker=None, name=name):
                 wait(browser, code, timeout, error_checker=error_checker)
