@@ -112,7 +112,8 @@ class ClientStatusPreset(models.TransientModel):
             .with_context(active_test=False)
             .search([("status_id", "in", self.status_ids.ids), ("active", "=", False)])
         )
+        xmlids = rules.get_external_id()
         shipped = rules.filtered(
-            lambda rule: rule.get_external_id()[rule.id].startswith("client_status.")
+            lambda rule: xmlids[rule.id].startswith("client_status.")
         )
         shipped.write({"active": True})
