@@ -102,3 +102,10 @@ class TestClientStatusPreset(ClientStatusCommon):
             self.env["client.status.preset"].with_user(self.salesman).create(
                 {"preset": "hierarchical"}
             )
+
+    def test_settings_offer_the_presets(self):
+        views = self.env["res.config.settings"].get_views([(False, "form")])
+        self.assertIn(
+            f"{self.env.ref('client_status.client_status_preset_action').id}",
+            views["views"]["form"]["arch"].split('id="client_status_preset"')[1],
+        )
