@@ -104,8 +104,9 @@ class TestClientStatusPreset(ClientStatusCommon):
             )
 
     def test_settings_offer_the_presets(self):
-        views = self.env["res.config.settings"].get_views([(False, "form")])
-        self.assertIn(
-            f"{self.env.ref('client_status.client_status_preset_action').id}",
-            views["views"]["form"]["arch"].split('id="client_status_preset"')[1],
-        )
+        action = self.env.ref("client_status.client_status_preset_action")
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        setting = arch.split('id="client_status_preset"')[1].split("</setting>")[0]
+        self.assertIn(f'name="{action.id}"', setting)

@@ -53,19 +53,23 @@ class ClientStatusPreset(models.TransientModel):
     @api.depends("preset")
     def _compute_statuses(self):
         Status = self.env["client.status"].with_context(active_test=False)
-        for wizard in self:
-            default = self.env.ref(
-                PRESET_DEFAULTS[wizard.preset], raise_if_not_found=False
+        # one read per preset and scope, whatever the number of wizards
+        for preset, wizards in self.grouped("preset").items():
+            default = (
+                self.env.ref(PRESET_DEFAULTS[preset], raise_if_not_found=False)
+                if preset
+                else Status
             )
-            statuses = Status.search([("preset", "=", wizard.preset)])
-            wizard.default_status_id = default
-            wizard.status_ids = statuses
-            wizard.other_status_ids = (
+            statuses = Status.search([("preset", "=", preset)]) if preset else Status
+            others = (
                 Status.search([("scope", "=", default.scope), ("active", "=", True)])
                 - statuses
                 if default
                 else Status
             )
+            wizards.default_status_id = default
+            wizards.status_ids = statuses
+            wizards.other_status_ids = others
 
     def action_load(self):
         self.ensure_one()
