@@ -19,6 +19,7 @@
         "data/base_automation_data.xml",
         "views/client_status_views.xml",
         "views/client_status_history_views.xml",
+        "views/client_status_transition_views.xml",
         "views/client_status_rule_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",

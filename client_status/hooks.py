@@ -14,8 +14,11 @@ def post_init_hook(env):
     statuses = env["client.status"]
     for scope, model in statuses._get_status_models().items():
         records = env[model]
-        count = _backfill_default_status(
+        history_ids = _backfill_default_status(
             env, records._table, records._client_status_history_field, scope
+        )
+        env["client.status.history"]._summarize(
+            SQL("history.id = ANY(%s)", history_ids)
         )
         records.invalidate_model(
             [
@@ -28,14 +31,14 @@ def post_init_hook(env):
         _logger.info(
             "client_status: default %s status given to %s existing records",
             scope,
-            count,
+            len(history_ids),
         )
 
 
 def _backfill_default_status(env, table, history_field, scope):
     """Set the default status (the company's own, else the shared one) on the
     rows of ``table`` that have none, with the stored related fields of the
-    mixin (kind, parent), and log them; return how many."""
+    mixin (kind, parent), and log them; return the ids of the history rows."""
     env.cr.execute(
         SQL(
             """
@@ -68,9 +71,9 @@ def _backfill_default_status(env, table, history_field, scope):
                        'install', company_id, %(uid)s, client_status_date, %(uid)s,
                        client_status_date
                   FROM updated
-             RETURNING 1
+             RETURNING id
             )
-            SELECT count(*) FROM logged
+            SELECT COALESCE(array_agg(id), '{}') FROM logged
             """,
             table=SQL.identifier(table),
             history_field=SQL.identifier(history_field),

@@ -118,7 +118,8 @@ class ClientStatus(models.Model):
         string="Median Days",
         digits=(16, 1),
         compute="_compute_days_in_status",
-        help="How long records kept this status: half kept it less, half more.",
+        help="How long records kept this status: half kept it less, half more"
+        " (in whole days).",
     )
     rule_ids = fields.One2many("client.status.rule", "status_id", string="Rules")
     # waiting for the client (kind "waiting"): where a reply leads, what the
@@ -184,25 +185,10 @@ class ClientStatus(models.Model):
             status.record_count = counts.get(status.id, 0)
 
     def _compute_days_in_status(self):
-        History = self.env["client.status.history"]
-        History.flush_model(["status_from_id", "days_in_previous", "company_id"])
-        # one query for all the statuses (the median is no ORM aggregate),
         # over the history of the user's companies as the record rules read it
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT status_from_id, avg(days_in_previous),
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY days_in_previous)
-                  FROM client_status_history
-                 WHERE status_from_id = ANY(%s) AND days_in_previous IS NOT NULL
-                   AND (company_id IS NULL OR company_id = ANY(%s))
-                 GROUP BY status_from_id
-                """,
-                self._origin.ids,
-                self.env.companies.ids,
-            )
+        figures = self.env["client.status.duration"]._get_figures(
+            self._origin, self.env.companies
         )
-        figures = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for status in self:
             status.days_average, status.days_median = figures.get(
                 status._origin.id, (0.0, 0.0)

@@ -171,9 +171,8 @@ class ClientStatusHistory(models.Model):
             row["metrics"] = row["metrics"] or None
             row["reason"] = row["reason"] or reason or None
         self.env["client.status"].flush_model(["kind", "sequence"])
-        self.env.cr.execute(
-            SQL(
-                """
+        insert = SQL(
+            """
                 INSERT INTO client_status_history (
                     %(record_field)s, scope, status_from_id, status_to_id, date,
                     user_id, source, reason, days_in_previous, direction,
@@ -194,16 +193,46 @@ class ClientStatusHistory(models.Model):
                          ON status_from.id = change.from_id
                   LEFT JOIN client_status AS status_to
                          ON status_to.id = change.to_id
+                RETURNING *
                 """,
-                direction=self.env["client.status"]._direction_sql(
-                    "status_from", "status_to"
+            direction=self.env["client.status"]._direction_sql(
+                "status_from", "status_to"
+            ),
+            record_field=SQL.identifier(record_field),
+            scope=scope,
+            now=now,
+            uid=self.env.uid,
+            source=source,
+            rows=json.dumps(rows),
+        )
+        # the summaries of the history take the rows in the same statement
+        summaries = self.env["client.status.summary"]._get_summary_models()
+        self.env.cr.execute(
+            SQL(
+                "WITH %s SELECT count(*) FROM inserted",
+                SQL(", ").join(
+                    [
+                        SQL("inserted AS (%s)", insert),
+                        *(
+                            SQL(
+                                "%s AS (%s)",
+                                SQL.identifier(f"summary_{index}"),
+                                summary._add_rows_sql(SQL("inserted")),
+                            )
+                            for index, summary in enumerate(summaries)
+                        ),
+                    ]
                 ),
-                record_field=SQL.identifier(record_field),
-                scope=scope,
-                now=now,
-                uid=self.env.uid,
-                source=source,
-                rows=json.dumps(rows),
             )
         )
         self.invalidate_model()
+        for summary in summaries:
+            summary.invalidate_model()
+
+    @api.model
+    def _summarize(self, condition, sign=1):
+        """Add the rows that match ``condition`` (SQL over the alias
+        ``history``) to the summaries of the history, or remove them with
+        ``sign`` -1 (see ``client.status.summary``)."""
+        for summary in self.env["client.status.summary"]._get_summary_models():
+            summary._add_history(condition, sign)

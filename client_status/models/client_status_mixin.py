@@ -304,6 +304,20 @@ class ClientStatusMixin(models.AbstractModel):
         self._client_status_log_changes(before, stamp="client_status_date" not in vals)
         return res
 
+    def unlink(self):
+        # the history rows go with the records (ON DELETE CASCADE): take them
+        # out of the analysis summaries first
+        self.env["client.status.history"].flush_model()
+        self.env["client.status.history"]._summarize(
+            SQL(
+                "%s = ANY(%s)",
+                SQL.identifier("history", self._client_status_history_field),
+                self.ids,
+            ),
+            sign=-1,
+        )
+        return super().unlink()
+
     def action_open_client_status_history(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

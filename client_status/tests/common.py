@@ -132,3 +132,47 @@ class ClientStatusCommon(TransactionCase):
             for query in queries
             if "INSERT INTO client_status_history" in " ".join(query.split())
         )
+
+    def _assert_summaries_match_history(self):
+        """What the summaries of the history sum, key by key, is what the
+        history holds now (the summaries are kept change set by change set)."""
+        self.env.flush_all()
+        cr = self.env.cr
+        for summary in self.env["client.status.summary"]._get_summary_models():
+            keys = summary._summary_keys()
+            measures = summary._summary_measures(1)
+            cr.execute(
+                SQL(
+                    """
+                    SELECT %(keys)s, %(measures)s
+                      FROM client_status_history AS history
+                     WHERE %(condition)s
+                     GROUP BY %(keys)s
+                    """,
+                    keys=SQL(", ").join(keys.values()),
+                    measures=SQL(", ").join(
+                        SQL("round((%s)::numeric, 6)", measure)
+                        for measure in measures.values()
+                    ),
+                    condition=summary._summary_condition(),
+                )
+            )
+            expected = set(cr.fetchall())
+            cr.execute(
+                SQL(
+                    """
+                    SELECT %(keys)s, %(measures)s
+                      FROM %(table)s
+                     GROUP BY %(keys)s
+                    HAVING sum(%(first)s) != 0
+                    """,
+                    keys=SQL(", ").join(map(SQL.identifier, keys)),
+                    measures=SQL(", ").join(
+                        SQL("round(sum(%s)::numeric, 6)", SQL.identifier(measure))
+                        for measure in measures
+                    ),
+                    table=SQL.identifier(summary._table),
+                    first=SQL.identifier(next(iter(measures))),
+                )
+            )
+            self.assertEqual(set(cr.fetchall()), expected, summary._name)

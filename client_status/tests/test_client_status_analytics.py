@@ -90,6 +90,89 @@ class TestClientStatusAnalytics(ClientStatusCommon):
             )
         )
         self.assertEqual(upgrades, {"up": 3, "down": 2})
+        self._assert_summaries_match_history()
+
+    def test_transitions_summary(self):
+        """The matrix and the graph read the summary: the same figures."""
+        self._hand_built_history()
+        Transition = self.env["client.status.transition"]
+        domain = [
+            ("status_from_id", "in", (self.status_prospect | self.status_new).ids),
+            ("date", ">=", "2026-01-01"),
+            ("date", "<", "2026-02-01"),
+        ]
+        matrix = Transition._read_group(
+            domain, ["status_from_id", "status_to_id"], ["transition_count:sum"]
+        )
+        self.assertEqual(
+            set(matrix),
+            {
+                (self.status_prospect, self.status_new, 2),
+                (self.status_new, self.status_regular, 1),
+                (self.status_new, self.status_prospect, 1),
+            },
+        )
+        per_month = Transition._read_group(
+            [
+                ("direction", "!=", False),
+                ("date", ">=", "2026-01-01"),
+                ("date", "<", "2026-04-01"),
+            ],
+            ["date:month", "direction"],
+            ["transition_count:sum"],
+        )
+        self.assertEqual(
+            {(month.month, direction): count for month, direction, count in per_month},
+            {(1, "up"): 3, (1, "down"): 1, (3, "down"): 1},
+        )
+        # the row of a cell opens the changes it counts
+        cell = Transition.search(
+            [
+                ("status_from_id", "=", self.status_new.id),
+                ("status_to_id", "=", self.status_regular.id),
+            ]
+        )
+        action = cell.action_open_history()
+        self.assertEqual(
+            self.History.search(action["domain"]),
+            self._history(self.buyer).filtered(
+                lambda row: row.status_to_id == self.status_regular
+            ),
+        )
+
+    def test_summaries_merged_daily(self):
+        """A change set adds its own rows; the daily rebuild merges them and
+        gives the same figures."""
+        Transition = self.env["client.status.transition"]
+        with freeze_time("2026-04-02 09:00:00"):
+            self.buyer.client_status_id = self.status_new
+            self.buyer.flush_recordset()
+            self.other.client_status_id = self.status_new
+            self.other.flush_recordset()
+        domain = [
+            ("date", "=", "2026-04-02"),
+            ("status_to_id", "=", self.status_new.id),
+        ]
+        self.assertEqual(Transition.search(domain).mapped("transition_count"), [1, 1])
+        Transition._gc_rebuild()
+        self.assertEqual(Transition.search(domain).mapped("transition_count"), [2])
+        self._assert_summaries_match_history()
+        # an upgrade: the summaries found empty beside a history are rebuilt
+        self.env.cr.execute("DELETE FROM client_status_transition")
+        Transition.init()
+        self.assertEqual(Transition.search(domain).mapped("transition_count"), [2])
+
+    def test_summaries_forget_deleted_records(self):
+        self._hand_built_history()
+        lead = self.env["crm.lead"].create({"name": "Short-lived"})
+        lead.client_status_id = self.status_lead_won
+        self.buyer.unlink()
+        lead.unlink()
+        self._assert_summaries_match_history()
+        figures = self.env["client.status.duration"]._get_figures(
+            self.status_new, self.env.companies
+        )
+        self.assertEqual(figures, {self.status_new.id: (20.0, 20.0)})
 
     def test_time_in_status(self):
         self._hand_built_history()
@@ -101,6 +184,40 @@ class TestClientStatusAnalytics(ClientStatusCommon):
         with freeze_time("2026-03-13 10:00:00"):
             self.buyer.invalidate_recordset(["client_status_days"])
             self.assertEqual(self.buyer.client_status_days, 12)
+
+    def test_median_of_the_days(self):
+        """The median is the middle of the days rounded down (the mean of the
+        two middle ones for an even count); the average is exact."""
+        third = self.env["res.partner"].create(
+            {"name": "Third", "is_company": True, "company_id": self.company_b.id}
+        )
+        companies = self.company | self.company_b
+        moves = [
+            (self.buyer, "2026-05-01 00:00:00", "2026-05-03 12:00:00"),
+            (self.other, "2026-05-01 00:00:00", "2026-05-05 00:00:00"),
+            (third, "2026-05-01 00:00:00", "2026-05-11 00:00:00"),
+        ]
+        for partner, start, end in moves:
+            self._move(partner, self.status_regular, start)
+            self._move(partner, self.status_blacklist, end)
+        Duration = self.env["client.status.duration"]
+        # 2.5, 4 and 10 days
+        self.assertEqual(
+            Duration._get_figures(self.status_regular, companies),
+            {self.status_regular.id: (5.5, 4.0)},
+        )
+        self._move(third, self.status_regular, "2026-05-12 00:00:00")
+        self._move(third, self.status_blacklist, "2026-05-21 00:00:00")
+        # 2.5, 4, 9 and 10 days: (4 + 9) / 2
+        self.assertEqual(
+            Duration._get_figures(self.status_regular, companies),
+            {self.status_regular.id: (6.375, 6.5)},
+        )
+        # without the other company's: 2.5 and 4 days, (2 + 4) / 2
+        self.assertEqual(
+            Duration._get_figures(self.status_regular, self.company),
+            {self.status_regular.id: (3.25, 3.0)},
+        )
 
     def test_lost_customer_shows_last_won_deal(self):
         lead = self.env["crm.lead"].create(
@@ -130,8 +247,8 @@ class TestClientStatusAnalytics(ClientStatusCommon):
             for xmlid in (
                 "client_status.res_partner_action_analysis",
                 "client_status.crm_lead_action_analysis",
-                "client_status.client_status_history_action_transitions",
-                "client_status.client_status_history_action_movement",
+                "client_status.client_status_transition_action",
+                "client_status.client_status_transition_action_movement",
                 "client_status.client_status_history_action_lost",
                 "client_status.client_status_action_time",
             ):

@@ -50,6 +50,7 @@ class TestClientStatusImport(ClientStatusCommon):
                 ("By Polish Name", "import", self.status_regular),
             },
         )
+        self._assert_summaries_match_history()
 
     def test_unknown_status_names_row_and_value(self):
         count = self.env["res.partner"].search_count([])

@@ -264,6 +264,8 @@ class TestClientStatusRule(ClientStatusCommon):
         self._run()
         self.assertEqual(other.client_status_id, self.status_new)
         self.assertEqual(len(self._history(self.buyer)), rows)
+        # nor in the analysis summaries
+        self._assert_summaries_match_history()
 
     def test_multi_company_rules(self):
         status_b = self._create_status_b("B Star", "t_b_star", "partner", "customer")

@@ -58,6 +58,25 @@ class TestClientStatusSecurity(ClientStatusCommon):
             self._history(other_lead),
         )
 
+    def test_salesman_sees_summary_of_contacts_only(self):
+        """The transitions summary does not tell whose leads it counts: a
+        salesman who sees his own leads only sees the contacts' rows."""
+        self.lead.client_status_id = self.status_lead_won
+        self.individual.client_status_id = self.status_regular
+        all_leads = new_test_user(
+            self.env,
+            login="cs_all_leads",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        Transition = self.env["client.status.transition"]
+        for user, scopes in (
+            (self.salesman, {"partner"}),
+            (all_leads, {"partner", "lead"}),
+            (self.sales_manager, {"partner", "lead"}),
+        ):
+            rows = Transition.with_user(user).search([])
+            self.assertEqual(set(rows.mapped("scope")), scopes, user.login)
+
     def test_salesman_cannot_edit_catalogue(self):
         Status = self.Status.with_user(self.salesman)
         self.assertEqual(Status.browse(self.status_new.id).name, "Test New")

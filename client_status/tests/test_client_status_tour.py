@@ -62,7 +62,7 @@ class TestClientStatusTour(HttpCase):
     def test_dashboard(self):
         self.client.client_status_id = self.status_to
         self.start_tour(
-            "/odoo/action-client_status.client_status_history_action_transitions",
+            "/odoo/action-client_status.client_status_transition_action",
             "client_status_dashboard",
             login="cs_tour_salesman",
         )

@@ -31,6 +31,8 @@ class TestPostInitHook(ClientStatusCommon):
             "DELETE FROM client_status_history WHERE partner_id IN %s OR lead_id = %s",
             [tuple(partners.ids), self.lead.id],
         )
+        for summary in self.env["client.status.summary"]._get_summary_models():
+            summary._rebuild()
         self.env.invalidate_all()
 
         post_init_hook(self.env)
@@ -53,6 +55,7 @@ class TestPostInitHook(ClientStatusCommon):
         self.assertEqual(set(rows.mapped("source")), {"install"})
         self.assertEqual(rows.status_from_id, self.Status)
         self.assertEqual(self.individual.client_status_history_count, 1)
+        self._assert_summaries_match_history()
 
     def test_backfill_leaves_set_statuses_alone(self):
         self.individual.client_status_id = self.status_regular

@@ -28,7 +28,7 @@ SHOTS = [
     ),
     (
         "transitions_matrix",
-        "/odoo/action-client_status.client_status_history_action_transitions",
+        "/odoo/action-client_status.client_status_transition_action",
         "!!document.querySelector('.o_pivot table tbody tr')",
     ),
     (

@@ -1,0 +1,129 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import api, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class ClientStatusSummary(models.AbstractModel):
+    """The status history summed by a few keys, for the analysis views: a
+    pivot over the summary reads thousands of rows where one over the history
+    reads millions.
+
+    A summary is a table that only receives INSERTs: each change set of the
+    history adds its rows summed by the keys (:meth:`_add_history`), a
+    deletion of records adds them with a minus sign, and the daily
+    autovacuum rebuilds the table from the history, which also merges those
+    rows. No row is ever updated: two transactions logging the same change
+    never wait for each other, as they would for a counter row.
+
+    A summary model declares its key columns and its measures, as SQL over
+    the history rows (alias ``history``); every model that inherits this one
+    is kept up to date."""
+
+    _name = "client.status.summary"
+    _description = "Client Status History Summary"
+    _log_access = False
+
+    def init(self):
+        super().init()
+        if self._abstract:
+            return
+        # a database that had history before the summary (an upgrade)
+        self.env.cr.execute(
+            SQL(
+                "SELECT EXISTS(SELECT FROM client_status_history)"
+                " AND NOT EXISTS(SELECT FROM %s)",
+                SQL.identifier(self._table),
+            )
+        )
+        if self.env.cr.fetchone()[0]:
+            self._rebuild()
+
+    @api.model
+    def _summary_keys(self):
+        """The key columns of the summary: ``{column: SQL expression over the
+        history row}``; the summary has one row per distinct key (and per
+        change set, until the next rebuild)."""
+        return {}
+
+    @api.model
+    def _summary_measures(self, sign):
+        """The measures of the summary: ``{column: SQL aggregate over the
+        history rows of the key}``, multiplied by ``sign`` (1 or -1)."""
+        return {}
+
+    @api.model
+    def _summary_condition(self):
+        """The history rows the summary counts (an SQL condition)."""
+        return SQL("TRUE")
+
+    @api.model
+    def _add_history(self, condition, sign=1):
+        """Add to the summary the history rows that match ``condition`` (an
+        SQL condition over the alias ``history``), or remove them when
+        ``sign`` is -1 (before the rows are deleted)."""
+        self.env.cr.execute(
+            self._add_rows_sql(
+                SQL(
+                    "(SELECT * FROM client_status_history AS history WHERE %s)",
+                    condition,
+                ),
+                sign,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _add_rows_sql(self, rows, sign=1):
+        """The INSERT that adds history rows to the summary (or removes them,
+        ``sign`` -1): ``rows`` is an SQL relation with the columns of the
+        history, e.g. the rows an INSERT into the history returns."""
+        keys = self._summary_keys()
+        measures = self._summary_measures(sign)
+        return SQL(
+            """
+            INSERT INTO %(table)s (%(columns)s)
+            SELECT %(values)s
+              FROM %(rows)s AS history
+             WHERE %(condition)s
+             GROUP BY %(keys)s
+            """,
+            table=SQL.identifier(self._table),
+            columns=SQL(", ").join(map(SQL.identifier, [*keys, *measures])),
+            values=SQL(", ").join([*keys.values(), *measures.values()]),
+            rows=rows,
+            condition=self._summary_condition(),
+            keys=SQL(", ").join(keys.values()),
+        )
+
+    @api.model
+    def _rebuild(self):
+        """Sum the whole history again.
+
+        Under the repeatable-read isolation of Odoo's cursors, the rows that
+        transactions still running add to the history and to the summary are
+        both invisible here: they are neither deleted nor counted twice."""
+        self.env["client.status.history"].flush_model()
+        self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
+        self._add_history(SQL("TRUE"))
+        _logger.info("%s: summary rebuilt from the status history", self._name)
+
+    @api.model
+    def _get_summary_models(self):
+        """The summaries of the history: the models that inherit this one."""
+        return [
+            self.env[name]
+            for name in self.env.registry.descendants([self._name], "_inherit")
+            if not self.env[name]._abstract
+        ]
+
+    @api.autovacuum
+    def _gc_rebuild(self):
+        """Rebuild the summary daily: one row per key again, and right after
+        history rows deleted without their records' ``unlink``."""
+        if not self._abstract:
+            self._rebuild()
