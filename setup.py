@@ -28,11 +28,17 @@ def _addon_packages(addon):
 
 
 def _addon_data(addon):
-    """Every non-Python file of ``addon`` (views, data, translations, assets)."""
+    """Every non-Python file of ``addon`` (views, data, translations, assets),
+    and its migration scripts (Python files Odoo loads by path)."""
     return [
         str(path.relative_to(HERE / addon))
         for path in sorted((HERE / addon).rglob("*"))
-        if path.is_file() and path.suffix not in (".py", ".pyc")
+        if path.is_file()
+        and path.suffix != ".pyc"
+        and (
+            path.suffix != ".py"
+            or path.relative_to(HERE / addon).parts[0] == "migrations"
+        )
     ]
 
 

@@ -67,7 +67,7 @@ def generate(env, rows):
 def summarize(env):
     for summary in env["client.status.summary"]._get_summary_models():
         summary._rebuild()
-        env.cr.execute(f"ANALYZE {summary._table}")
+        env.cr.execute(SQL("ANALYZE %s", SQL.identifier(summary._table)))
 
 
 def summary_rows(env):

@@ -9,7 +9,8 @@ then times on the same data:
     loop computing the same rules and writing one client at a time (on a
     sample, extrapolated to N), (d) one hand-written SQL statement computing the
     same classification, updating the changed clients and inserting their
-    history rows, and (d2) that statement again with nothing to change.
+    history rows (and their sums in the analysis summaries), and (d2) that
+    statement again with nothing to change.
 
     python bench/bench_rules.py --database DB [--partners 100000] [--naive-sample 2000]
 """
@@ -179,12 +180,15 @@ WITH stats AS (
      WHERE partner.id = target.id AND target.status IS NOT NULL
        AND target.status IS DISTINCT FROM target.old_status
  RETURNING partner.id, target.old_status, target.status, target.client_status_date
-)
-INSERT INTO client_status_history (partner_id, scope, status_from_id, status_to_id, date,
-                                   user_id, source, days_in_previous)
-SELECT id, 'partner', old_status, status, %(now)s, 1, 'rule',
-       EXTRACT(EPOCH FROM %(now)s - client_status_date) / 86400.0
-  FROM changed
+), logged AS (
+    INSERT INTO client_status_history (partner_id, scope, status_from_id, status_to_id,
+                                       date, user_id, source, days_in_previous)
+    SELECT id, 'partner', old_status, status, %(now)s, 1, 'rule',
+           EXTRACT(EPOCH FROM %(now)s - client_status_date) / 86400.0
+      FROM changed
+ RETURNING *
+)%(summaries)s
+SELECT count(*) FROM logged
 """
 
 
@@ -198,10 +202,14 @@ def sql_statement(env, first, statuses):
             year=now - timedelta(days=365),
             year1=now - timedelta(days=366),
             quarter=now - timedelta(days=90),
+            summaries=SQL().join(
+                SQL(", %s", summary)
+                for summary in env["client.status.history"]._summaries_sql("logged")
+            ),
             **statuses,
         )
     )
-    return env.cr.rowcount
+    return env.cr.fetchone()[0]
 
 
 def timed(function, *args):

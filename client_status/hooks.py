@@ -14,11 +14,8 @@ def post_init_hook(env):
     statuses = env["client.status"]
     for scope, model in statuses._get_status_models().items():
         records = env[model]
-        history_ids = _backfill_default_status(
+        count = _backfill_default_status(
             env, records._table, records._client_status_history_field, scope
-        )
-        env["client.status.history"]._summarize(
-            SQL("history.id = ANY(%s)", history_ids)
         )
         records.invalidate_model(
             [
@@ -31,14 +28,17 @@ def post_init_hook(env):
         _logger.info(
             "client_status: default %s status given to %s existing records",
             scope,
-            len(history_ids),
+            count,
         )
+    for summary in env["client.status.summary"]._get_summary_models():
+        summary.invalidate_model()
 
 
 def _backfill_default_status(env, table, history_field, scope):
     """Set the default status (the company's own, else the shared one) on the
     rows of ``table`` that have none, with the stored related fields of the
-    mixin (kind, parent), and log them; return the ids of the history rows."""
+    mixin (kind, parent), and log them (and their sums in the summaries of the
+    history); return how many."""
     env.cr.execute(
         SQL(
             """
@@ -71,12 +71,15 @@ def _backfill_default_status(env, table, history_field, scope):
                        'install', company_id, %(uid)s, client_status_date, %(uid)s,
                        client_status_date
                   FROM updated
-             RETURNING id
-            )
-            SELECT COALESCE(array_agg(id), '{}') FROM logged
+             RETURNING *
+            ), %(summaries)s
+            SELECT count(*) FROM logged
             """,
             table=SQL.identifier(table),
             history_field=SQL.identifier(history_field),
+            summaries=SQL(", ").join(
+                env["client.status.history"]._summaries_sql("logged")
+            ),
             scope=scope,
             uid=env.uid,
         )

@@ -119,7 +119,7 @@ class ClientStatus(models.Model):
         digits=(16, 1),
         compute="_compute_days_in_status",
         help="How long records kept this status: half kept it less, half more"
-        " (in whole days).",
+        " (to a tenth of a day).",
     )
     rule_ids = fields.One2many("client.status.rule", "status_id", string="Rules")
     # waiting for the client (kind "waiting"): where a reply leads, what the

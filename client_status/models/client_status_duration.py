@@ -7,7 +7,7 @@ from .client_status import SCOPES
 
 
 class ClientStatusDuration(models.Model):
-    """How long records kept each status, counted per whole number of days:
+    """How long records kept each status, counted per tenth of a day:
     the histogram the average and the median days in a status are read from
     (``client.status`` fields ``days_average`` and ``days_median``, see
     ``client.status.summary``)."""
@@ -16,11 +16,14 @@ class ClientStatusDuration(models.Model):
     _inherit = "client.status.summary"
     _description = "Client Status Durations"
     _rec_name = "status_id"
+    _log_access = False
 
     scope = fields.Selection(SCOPES, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     status_id = fields.Many2one("client.status", readonly=True)
-    days = fields.Integer(readonly=True, help="Days the status was kept, rounded down.")
+    days = fields.Float(
+        digits=(16, 1), readonly=True, help="Days the status was kept, to a tenth."
+    )
     record_count = fields.Integer(string="Changes", readonly=True, aggregator="sum")
     days_total = fields.Float(
         string="Total Days",
@@ -35,7 +38,7 @@ class ClientStatusDuration(models.Model):
             "scope": SQL("history.scope"),
             "company_id": SQL("history.company_id"),
             "status_id": SQL("history.status_from_id"),
-            "days": SQL("floor(history.days_in_previous)::int"),
+            "days": SQL("round(history.days_in_previous, 1)"),
         }
 
     @api.model
@@ -55,9 +58,21 @@ class ClientStatusDuration(models.Model):
         """``{status id: (average days, median days)}`` over the changes of
         ``companies`` (and of no company) that left one of ``statuses``.
 
-        The median is the one of the days rounded down: the middle of the
-        histogram (the mean of its two middle values for an even count)."""
+        The median is the one of the days to a tenth (as the figures show):
+        the middle of the histogram, the mean of its two middle values for an
+        even count. Read under the access rules of the summary (none for
+        users without access)."""
+        if not self.has_access("read"):
+            return {}
         self.flush_model()
+        query = self._search(
+            [
+                ("status_id", "in", statuses.ids),
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "in", companies.ids),
+            ]
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -65,8 +80,7 @@ class ClientStatusDuration(models.Model):
                     SELECT status_id, days, sum(record_count) AS n,
                            sum(days_total) AS total
                       FROM client_status_duration
-                     WHERE status_id = ANY(%(statuses)s)
-                       AND (company_id IS NULL OR company_id = ANY(%(companies)s))
+                     WHERE id IN %(rows)s
                      GROUP BY status_id, days
                     HAVING sum(record_count) > 0
                 ), running AS (
@@ -84,8 +98,7 @@ class ClientStatusDuration(models.Model):
                   FROM running
                  GROUP BY status_id
                 """,
-                statuses=statuses.ids,
-                companies=companies.ids,
+                rows=query.subselect(),
             )
         )
         return {

@@ -207,27 +207,35 @@ class ClientStatusHistory(models.Model):
         )
         # the summaries of the history take the rows in the same statement
         summaries = self.env["client.status.summary"]._get_summary_models()
+        for summary in summaries:
+            summary._summary_flush()
         self.env.cr.execute(
             SQL(
                 "WITH %s SELECT count(*) FROM inserted",
                 SQL(", ").join(
-                    [
-                        SQL("inserted AS (%s)", insert),
-                        *(
-                            SQL(
-                                "%s AS (%s)",
-                                SQL.identifier(f"summary_{index}"),
-                                summary._add_rows_sql(SQL("inserted")),
-                            )
-                            for index, summary in enumerate(summaries)
-                        ),
-                    ]
+                    [SQL("inserted AS (%s)", insert), *self._summaries_sql("inserted")]
                 ),
             )
         )
         self.invalidate_model()
         for summary in summaries:
             summary.invalidate_model()
+
+    @api.model
+    def _summaries_sql(self, rows):
+        """The common table expressions (``summary_<n> AS (INSERT ...)``) that
+        add to every summary of the history the rows of the expression named
+        ``rows`` (e.g. an INSERT into the history that returns its rows)."""
+        return [
+            SQL(
+                "%s AS (%s)",
+                SQL.identifier(f"summary_{index}"),
+                summary._add_rows_sql(SQL.identifier(rows)),
+            )
+            for index, summary in enumerate(
+                self.env["client.status.summary"]._get_summary_models()
+            )
+        ]
 
     @api.model
     def _summarize(self, condition, sign=1):

@@ -14,11 +14,13 @@ class ClientStatusSummary(models.AbstractModel):
     reads millions.
 
     A summary is a table that only receives INSERTs: each change set of the
-    history adds its rows summed by the keys (:meth:`_add_history`), a
-    deletion of records adds them with a minus sign, and the daily
-    autovacuum rebuilds the table from the history, which also merges those
-    rows. No row is ever updated: two transactions logging the same change
-    never wait for each other, as they would for a counter row.
+    history adds its rows summed by the keys (:meth:`_add_rows_sql`, in the
+    statement that writes the history), a deletion of records adds them with
+    a minus sign, and the daily autovacuum merges the rows of each key
+    (:meth:`_compact`). No row is ever updated: two transactions logging the
+    same change never wait for each other, as they would for a counter row.
+    :meth:`_rebuild` sums the whole history again (installation, upgrades
+    that change the keys, history changed outside the ORM).
 
     A summary model declares its key columns and its measures, as SQL over
     the history rows (alias ``history``); every model that inherits this one
@@ -26,22 +28,6 @@ class ClientStatusSummary(models.AbstractModel):
 
     _name = "client.status.summary"
     _description = "Client Status History Summary"
-    _log_access = False
-
-    def init(self):
-        super().init()
-        if self._abstract:
-            return
-        # a database that had history before the summary (an upgrade)
-        self.env.cr.execute(
-            SQL(
-                "SELECT EXISTS(SELECT FROM client_status_history)"
-                " AND NOT EXISTS(SELECT FROM %s)",
-                SQL.identifier(self._table),
-            )
-        )
-        if self.env.cr.fetchone()[0]:
-            self._rebuild()
 
     @api.model
     def _summary_keys(self):
@@ -57,6 +43,15 @@ class ClientStatusSummary(models.AbstractModel):
         return {}
 
     @api.model
+    def _summary_flush(self):
+        """Flush what the keys and the measures read besides the history."""
+
+    @api.model
+    def _summary_joins(self):
+        """The tables the keys read beside the history rows (SQL joins)."""
+        return SQL()
+
+    @api.model
     def _summary_condition(self):
         """The history rows the summary counts (an SQL condition)."""
         return SQL("TRUE")
@@ -66,6 +61,7 @@ class ClientStatusSummary(models.AbstractModel):
         """Add to the summary the history rows that match ``condition`` (an
         SQL condition over the alias ``history``), or remove them when
         ``sign`` is -1 (before the rows are deleted)."""
+        self._summary_flush()
         self.env.cr.execute(
             self._add_rows_sql(
                 SQL(
@@ -89,6 +85,7 @@ class ClientStatusSummary(models.AbstractModel):
             INSERT INTO %(table)s (%(columns)s)
             SELECT %(values)s
               FROM %(rows)s AS history
+                   %(joins)s
              WHERE %(condition)s
              GROUP BY %(keys)s
             """,
@@ -96,6 +93,7 @@ class ClientStatusSummary(models.AbstractModel):
             columns=SQL(", ").join(map(SQL.identifier, [*keys, *measures])),
             values=SQL(", ").join([*keys.values(), *measures.values()]),
             rows=rows,
+            joins=self._summary_joins(),
             condition=self._summary_condition(),
             keys=SQL(", ").join(keys.values()),
         )
@@ -113,17 +111,45 @@ class ClientStatusSummary(models.AbstractModel):
         _logger.info("%s: summary rebuilt from the status history", self._name)
 
     @api.model
+    def _compact(self):
+        """Merge the rows of each key into one, and drop the keys whose
+        changes were all deleted (same snapshot argument as :meth:`_rebuild`:
+        rows added meanwhile stay as they are)."""
+        keys = SQL(", ").join(map(SQL.identifier, self._summary_keys()))
+        measures = list(self._summary_measures(1))
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH old AS (DELETE FROM %(table)s RETURNING *)
+                INSERT INTO %(table)s (%(keys)s, %(measures)s)
+                SELECT %(keys)s, %(sums)s
+                  FROM old
+                 GROUP BY %(keys)s
+                HAVING sum(%(first)s) != 0
+                """,
+                table=SQL.identifier(self._table),
+                keys=keys,
+                measures=SQL(", ").join(map(SQL.identifier, measures)),
+                sums=SQL(", ").join(
+                    SQL("sum(%s)", SQL.identifier(measure)) for measure in measures
+                ),
+                first=SQL.identifier(measures[0]),
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
     def _get_summary_models(self):
-        """The summaries of the history: the models that inherit this one."""
+        """The summaries of the history: the models that inherit this one
+        and declare keys."""
         return [
             self.env[name]
             for name in self.env.registry.descendants([self._name], "_inherit")
-            if not self.env[name]._abstract
+            if not self.env[name]._abstract and self.env[name]._summary_keys()
         ]
 
     @api.autovacuum
-    def _gc_rebuild(self):
-        """Rebuild the summary daily: one row per key again, and right after
-        history rows deleted without their records' ``unlink``."""
+    def _gc_compact(self):
+        """Merge the rows the day's change sets added."""
         if not self._abstract:
-            self._rebuild()
+            self._compact()

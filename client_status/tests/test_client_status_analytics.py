@@ -1,9 +1,12 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
 from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo.modules.migration import load_script
+from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 
 from .common import ClientStatusCommon
@@ -17,12 +20,14 @@ class TestClientStatusAnalytics(ClientStatusCommon):
         cls.status_inactive = cls._create_status(
             "Test Inactive", "t_inactive", "partner", "inactive", 5
         )
-        cls.buyer = cls.env["res.partner"].create(
-            {"name": "Analytics Buyer", "is_company": True}
-        )
-        cls.other = cls.env["res.partner"].create(
-            {"name": "Analytics Other", "is_company": True}
-        )
+        # before the hand-built history
+        with freeze_time("2025-12-01 09:00:00"):
+            cls.buyer = cls.env["res.partner"].create(
+                {"name": "Analytics Buyer", "is_company": True}
+            )
+            cls.other = cls.env["res.partner"].create(
+                {"name": "Analytics Other", "is_company": True}
+            )
 
     def _move(self, partner, status, when):
         with freeze_time(when):
@@ -141,8 +146,8 @@ class TestClientStatusAnalytics(ClientStatusCommon):
         )
 
     def test_summaries_merged_daily(self):
-        """A change set adds its own rows; the daily rebuild merges them and
-        gives the same figures."""
+        """A change set adds its own rows; the daily autovacuum merges them,
+        and an upgrade's rebuild gives the same figures."""
         Transition = self.env["client.status.transition"]
         with freeze_time("2026-04-02 09:00:00"):
             self.buyer.client_status_id = self.status_new
@@ -154,13 +159,67 @@ class TestClientStatusAnalytics(ClientStatusCommon):
             ("status_to_id", "=", self.status_new.id),
         ]
         self.assertEqual(Transition.search(domain).mapped("transition_count"), [1, 1])
-        Transition._gc_rebuild()
+        # as the autovacuum calls it on every model, the abstract one too
+        self.env["client.status.summary"]._gc_compact()
+        for summary in self.env["client.status.summary"]._get_summary_models():
+            summary._gc_compact()
         self.assertEqual(Transition.search(domain).mapped("transition_count"), [2])
         self._assert_summaries_match_history()
-        # an upgrade: the summaries found empty beside a history are rebuilt
+        # the upgrade to 18.0.1.1.0 sums the history the database has
+        script = load_script(
+            os.path.join(
+                get_module_path("client_status"),
+                "migrations",
+                "18.0.1.1.0",
+                "post-migration.py",
+            ),
+            "client_status_post_migration",
+        )
         self.env.cr.execute("DELETE FROM client_status_transition")
-        Transition.init()
+        self.env.cr.execute("DELETE FROM client_status_duration")
+        script.migrate(self.env.cr, "18.0.1.0.0")
         self.assertEqual(Transition.search(domain).mapped("transition_count"), [2])
+        self._assert_summaries_match_history()
+
+    def test_day_of_the_company(self):
+        """A change counts on the day of its company's time zone (the first
+        company's for a record of no company), and a row opens its changes."""
+        self.company.sequence = 1
+        self.company_b.sequence = 1000
+        first_company = self.env["res.company"].search([], limit=1)
+        self.assertNotEqual(first_company, self.company_b)
+        first_company.partner_id.tz = "Europe/Warsaw"
+        self.company_b.partner_id.tz = "America/New_York"
+        in_b = self.env["res.partner"].create(
+            {"name": "B Client", "is_company": True, "company_id": self.company_b.id}
+        )
+        # 23:30 UTC: the next day in Warsaw, still the same in New York
+        self._move(self.buyer, self.status_new, "2026-01-31 23:30:00")
+        self._move(in_b, self.status_new, "2026-01-31 23:30:00")
+        days = {
+            row.company_id: row.date
+            for row in self.env["client.status.transition"].search(
+                [("status_to_id", "=", self.status_new.id)]
+            )
+        }
+        self.assertEqual(
+            days,
+            {
+                self.env["res.company"]: datetime(2026, 2, 1).date(),
+                self.company_b: datetime(2026, 1, 31).date(),
+            },
+        )
+        for partner in (self.buyer, in_b):
+            row = self.env["client.status.transition"].search(
+                [
+                    ("status_to_id", "=", self.status_new.id),
+                    ("company_id", "=", partner.company_id.id),
+                ]
+            )
+            self.assertEqual(
+                self.History.search(row.action_open_history()["domain"]),
+                self._history(partner)[-1],
+            )
 
     def test_summaries_forget_deleted_records(self):
         self._hand_built_history()
@@ -168,6 +227,11 @@ class TestClientStatusAnalytics(ClientStatusCommon):
         lead.client_status_id = self.status_lead_won
         self.buyer.unlink()
         lead.unlink()
+        self._assert_summaries_match_history()
+        # the merge drops the keys whose changes were all deleted
+        Transition = self.env["client.status.transition"]
+        Transition._compact()
+        self.assertEqual(Transition.search([("transition_count", "<=", 0)]), Transition)
         self._assert_summaries_match_history()
         figures = self.env["client.status.duration"]._get_figures(
             self.status_new, self.env.companies
@@ -186,8 +250,8 @@ class TestClientStatusAnalytics(ClientStatusCommon):
             self.assertEqual(self.buyer.client_status_days, 12)
 
     def test_median_of_the_days(self):
-        """The median is the middle of the days rounded down (the mean of the
-        two middle ones for an even count); the average is exact."""
+        """The median is the middle of the days (the mean of the two middle
+        ones for an even count), to a tenth of a day; the average is exact."""
         third = self.env["res.partner"].create(
             {"name": "Third", "is_company": True, "company_id": self.company_b.id}
         )
@@ -213,10 +277,10 @@ class TestClientStatusAnalytics(ClientStatusCommon):
             Duration._get_figures(self.status_regular, companies),
             {self.status_regular.id: (6.375, 6.5)},
         )
-        # without the other company's: 2.5 and 4 days, (2 + 4) / 2
+        # without the other company's: 2.5 and 4 days
         self.assertEqual(
             Duration._get_figures(self.status_regular, self.company),
-            {self.status_regular.id: (3.25, 3.0)},
+            {self.status_regular.id: (3.25, 3.25)},
         )
 
     def test_lost_customer_shows_last_won_deal(self):
