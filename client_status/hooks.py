@@ -72,13 +72,14 @@ def _backfill_default_status(env, table, history_field, scope):
                        client_status_date
                   FROM updated
              RETURNING *
-            ), %(summaries)s
+            )%(summaries)s
             SELECT count(*) FROM logged
             """,
             table=SQL.identifier(table),
             history_field=SQL.identifier(history_field),
-            summaries=SQL(", ").join(
-                env["client.status.history"]._summaries_sql("logged")
+            summaries=SQL().join(
+                SQL(", %s", summary)
+                for summary in env["client.status.history"]._summaries_sql("logged")
             ),
             scope=scope,
             uid=env.uid,
