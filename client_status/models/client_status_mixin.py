@@ -194,25 +194,40 @@ class ClientStatusMixin(models.AbstractModel):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on Stale."))
         now = fields.Datetime.now()
-        statuses = self.env["client.status"].search(
-            [("scope", "=", self._client_status_scope), ("stale_days", ">", 0)]
+        # archived statuses too: their records still go stale
+        statuses = (
+            self.env["client.status"]
+            .with_context(active_test=False)
+            .search([("scope", "=", self._client_status_scope), ("stale_days", ">", 0)])
         )
-        stale = expression.OR(
-            [
+        limits = [
+            (status, now - timedelta(days=status.stale_days)) for status in statuses
+        ]
+        if (operator == "=") == value:
+            return expression.OR(
                 [
-                    ("client_status_id", "=", status.id),
-                    (
-                        "client_status_date",
-                        "<",
-                        now - timedelta(days=status.stale_days),
-                    ),
+                    [
+                        ("client_status_id", "=", status.id),
+                        ("client_status_date", "<", limit),
+                    ]
+                    for status, limit in limits
                 ]
-                for status in statuses
+            )
+        # the complement, spelled out: a negated "<" would leave out the
+        # records without a status date, which are not stale
+        return expression.OR(
+            [
+                [("client_status_id", "not in", statuses.ids)],
+                [("client_status_date", "=", False)],
+                *(
+                    [
+                        ("client_status_id", "=", status.id),
+                        ("client_status_date", ">=", limit),
+                    ]
+                    for status, limit in limits
+                ),
             ]
         )
-        if (operator == "=") == value:
-            return stale
-        return ["!", *stale] if statuses else []
 
     def _compute_client_status_history_count(self):
         field = self._client_status_history_field

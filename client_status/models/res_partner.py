@@ -668,6 +668,13 @@ class ResPartner(models.Model):
         statuses = self.env["client.status"].search(
             [("scope", "=", "partner"), ("cadence_days", ">", 0)]
         )
+        # clients whose status has no cadence (any more) are due no contact
+        self.search(
+            [
+                ("client_status_follow_up_date", "!=", False),
+                ("client_status_id", "not in", statuses.ids),
+            ]
+        ).client_status_follow_up_date = False
         domain = expression.AND(
             [
                 [("client_status_id", "in", statuses.ids)],

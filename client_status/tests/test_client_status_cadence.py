@@ -5,6 +5,7 @@ from datetime import date, datetime
 from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ClientStatusCommon
 
@@ -88,6 +89,27 @@ class TestClientStatusCadence(ClientStatusCommon):
         self.assertEqual(listed, self.newcomer | self.regular | self.in_touch)
         self.assertEqual(listed[0], self.newcomer)
 
+    def test_status_without_cadence_leaves_the_call_list(self):
+        self._run()
+        action = self.env.ref("client_status.res_partner_action_call_list")
+        call_list = safe_eval(
+            action.domain, {"context_today": lambda: date(2026, 6, 15)}
+        )
+        clients = self.regular | self.newcomer | self.in_touch
+        self.assertEqual(
+            self.env["res.partner"].search([*call_list, ("id", "in", clients.ids)]),
+            clients,
+        )
+        # at once, and its follow-up date goes with the next daily job
+        self.newcomer.client_status_id = self.status_prospect
+        self.assertEqual(
+            self.env["res.partner"].search([*call_list, ("id", "in", clients.ids)]),
+            self.regular | self.in_touch,
+        )
+        self._run()
+        self.assertEqual(self.newcomer.client_status_follow_up_date, False)
+        self.assertEqual(self.regular.client_status_follow_up_date, date(2026, 1, 31))
+
     def test_next_action_on_the_form(self):
         form = Form(self.regular)
         self.assertEqual(form.client_status_next_action, "Propose the usual order")
@@ -98,14 +120,21 @@ class TestClientStatusCadence(ClientStatusCommon):
             old = self.env["crm.lead"].create({"name": "Old lead"})
         with freeze_time("2026-06-14 12:00:00"):
             fresh = self.env["crm.lead"].create({"name": "Fresh lead"})
+            undated = self.env["crm.lead"].create({"name": "Undated lead"})
+        # a status date lost (e.g. an import through SQL) is no staleness
+        undated.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET client_status_date = NULL WHERE id = %s", [undated.id]
+        )
+        undated.invalidate_recordset(["client_status_date"])
+        leads = old | fresh | undated
         with freeze_time(NOW):
-            self.assertTrue(old.client_status_stale)
-            self.assertFalse(fresh.client_status_stale)
+            self.assertEqual(leads.mapped("client_status_stale"), [True, False, False])
             stale = self.env["crm.lead"].search(
-                [("client_status_stale", "=", True), ("id", "in", (old | fresh).ids)]
+                [("client_status_stale", "=", True), ("id", "in", leads.ids)]
             )
             not_stale = self.env["crm.lead"].search(
-                [("client_status_stale", "=", False), ("id", "in", (old | fresh).ids)]
+                [("client_status_stale", "=", False), ("id", "in", leads.ids)]
             )
         self.assertEqual(stale, old)
-        self.assertEqual(not_stale, fresh)
+        self.assertEqual(not_stale, fresh | undated)
