@@ -203,7 +203,10 @@ class CrmLead(models.Model):
                     "summary": summary,
                     "note": lead._client_status_clarification_text(),
                     "date_deadline": (deadline_field and lead[deadline_field]) or today,
-                    "user_id": (lead.user_id or self.env.user).id,
+                    # the salesperson, else the team leader
+                    "user_id": (
+                        lead.user_id or lead.team_id.user_id or self.env.user
+                    ).id,
                 }
                 for lead in self
             ]
@@ -214,12 +217,29 @@ class CrmLead(models.Model):
         them: move each to the status its waiting status names ("On Reply Go
         To"), with the answer in the history, and close the clarification
         activity with the answer as feedback."""
-        for lead in self.filtered(lambda lead: lead.client_status_kind == "waiting"):
+        waiting = self.filtered(
+            lambda lead: lead.client_status_kind == "waiting"
+            and lead.client_status_id.reply_status_id
+        )
+        # the message just received: the newest email or comment of each lead,
+        # read from the database (a cached message_ids may predate it)
+        latest = dict(
+            self.env["mail.message"]._read_group(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", waiting.ids),
+                    ("message_type", "in", ("email", "comment")),
+                ],
+                ["res_id"],
+                ["id:max"],
+            )
+        )
+        for lead in waiting:
             target = lead.client_status_id.reply_status_id
-            if not target:
-                continue
             answer = shorten(
-                html2plaintext(lead.message_ids[:1].body or ""),
+                html2plaintext(
+                    self.env["mail.message"].browse(latest.get(lead.id)).body or ""
+                ),
                 ANSWER_LENGTH,
                 placeholder="…",
             )
@@ -277,8 +297,9 @@ class CrmLead(models.Model):
         )._client_status_reclassify_now()
 
     def _client_status_on_lead_reopened(self):
-        """Won leads were reopened: they go back to the default lead status
-        and their contacts are reclassified at once (no stale customer)."""
+        """Won leads were reopened or lost leads restored: those of a won or
+        lost status go back to the default lead status, and their contacts
+        are reclassified at once (no stale customer)."""
         Status = self.env["client.status"]
         for company, leads in self.grouped("company_id").items():
             leads.filtered(

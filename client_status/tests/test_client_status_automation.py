@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ClientStatusCommon
 
@@ -121,6 +121,17 @@ class TestClientStatusAutomation(ClientStatusCommon):
         self.assertEqual(lead.client_status_id, self.status_lead_open)
         self.assertEqual(self.buyer.client_status_id, self.status_prospect)
 
+    def test_restored_lost_lead_reopens(self):
+        lead = self._new_lead(self.buyer)
+        lead.action_set_lost()
+        self.assertEqual(lead.client_status_id, self.status_lead_lost)
+        lead.action_unarchive()
+        self.assertEqual(lead.client_status_id, self.status_lead_open)
+        row = self._last_history(lead)
+        self.assertEqual(
+            (row.status_from_id, row.source), (self.status_lead_lost, "automation")
+        )
+
     def test_deleted_won_lead_reclassifies_contact(self):
         lead = self._new_lead(self.buyer)
         with freeze_time(NOW):
@@ -151,6 +162,10 @@ class TestClientStatusAutomation(ClientStatusCommon):
             self._last_history(lead).reason,
             "To clarify: Budget - Which budget for the first year? (by 2026-06-20)",
         )
+        # an older message, and the lead's messages read (cached) before the
+        # answer comes
+        lead.message_post(body="Asked by phone too", message_type="comment")
+        self.assertEqual(len(lead.message_ids), 1)
         # queued, not sent: no mail server here
         lead.with_context(mail_notify_force_send=False).message_post(
             body="About 20,000 EUR.",
@@ -164,6 +179,25 @@ class TestClientStatusAutomation(ClientStatusCommon):
         self.assertEqual(row.reason, "Answer from the client: About 20,000 EUR.")
         # the activity is done, with the answer as feedback
         self.assertFalse(activity.exists())
+
+    def test_clarification_for_the_team_leader_without_salesperson(self):
+        leader = new_test_user(
+            self.env, login="cs_leader", groups="sales_team.group_sale_manager"
+        )
+        team = self.env["crm.team"].create(
+            {"name": "Client Status Team", "user_id": leader.id}
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Nobody's Lead", "user_id": False, "team_id": team.id}
+        )
+        lead.write(
+            {
+                "client_status_id": self.status_lead_waiting.id,
+                "clarification_topic": "budget",
+                "clarification_deadline": date(2026, 6, 20),
+            }
+        )
+        self.assertEqual(lead.clarification_activity_id.user_id, leader)
 
     def test_internal_note_is_no_answer(self):
         lead = self.lead
