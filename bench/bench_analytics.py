@@ -41,10 +41,11 @@ def generate(env, rows):
         SQL(
             """
             INSERT INTO client_status_history (
-                partner_id, scope, status_from_id, status_to_id, date, user_id,
-                source, days_in_previous, direction, company_id)
+                partner_id, scope, status_from_id, status_to_id, date, day,
+                user_id, source, days_in_previous, direction, company_id)
             SELECT change.partner_id, 'partner', change.from_id, change.to_id,
-                   change.date, 1, 'rule', random() * 200, %(direction)s, NULL
+                   change.date, change.date::date, 1, 'rule', random() * 200,
+                   %(direction)s, NULL
               FROM (SELECT %(first)s + mod(n, %(clients)s) AS partner_id,
                            (%(statuses)s::int[])[1 + floor(random() * %(count)s)] AS from_id,
                            (%(statuses)s::int[])[1 + floor(random() * %(count)s)] AS to_id,

@@ -182,8 +182,8 @@ WITH stats AS (
  RETURNING partner.id, target.old_status, target.status, target.client_status_date
 ), logged AS (
     INSERT INTO client_status_history (partner_id, scope, status_from_id, status_to_id,
-                                       date, user_id, source, days_in_previous)
-    SELECT id, 'partner', old_status, status, %(now)s, 1, 'rule',
+                                       date, day, user_id, source, days_in_previous)
+    SELECT id, 'partner', old_status, status, %(now)s, %(now)s::date, 1, 'rule',
            EXTRACT(EPOCH FROM %(now)s - client_status_date) / 86400.0
       FROM changed
  RETURNING *

@@ -1,7 +1,9 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 
+from odoo import fields
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -39,6 +41,9 @@ def _backfill_default_status(env, table, history_field, scope):
     rows of ``table`` that have none, with the stored related fields of the
     mixin (kind, parent), and log them (and their sums in the summaries of the
     history); return how many."""
+    now = fields.Datetime.now()
+    companies = env["res.company"].with_context(active_test=False).search([])
+    days = env["client.status.history"]._get_local_days(now, {None, *companies.ids})
     env.cr.execute(
         SQL(
             """
@@ -57,7 +62,7 @@ def _backfill_default_status(env, table, history_field, scope):
                    SET client_status_id = status.id,
                        client_status_kind = status.kind,
                        client_status_parent_id = status.parent_id,
-                       client_status_date = now() AT TIME ZONE 'UTC'
+                       client_status_date = %(now)s
                   FROM todo
                   JOIN client_status AS status ON status.id = todo.status_id
                  WHERE rec.id = todo.id
@@ -65,11 +70,14 @@ def _backfill_default_status(env, table, history_field, scope):
                        rec.client_status_date
             ), logged AS (
                 INSERT INTO client_status_history (
-                    %(history_field)s, scope, status_to_id, date, user_id, source,
-                    company_id, create_uid, create_date, write_uid, write_date)
-                SELECT id, %(scope)s, client_status_id, client_status_date, %(uid)s,
-                       'install', company_id, %(uid)s, client_status_date, %(uid)s,
-                       client_status_date
+                    %(history_field)s, scope, status_to_id, date, day, user_id,
+                    source, company_id, create_uid, create_date, write_uid,
+                    write_date)
+                SELECT id, %(scope)s, client_status_id, client_status_date,
+                       COALESCE((%(days)s::jsonb ->> company_id::text)::date,
+                                %(default_day)s),
+                       %(uid)s, 'install', company_id, %(uid)s, client_status_date,
+                       %(uid)s, client_status_date
                   FROM updated
              RETURNING *
             )%(summaries)s
@@ -83,6 +91,11 @@ def _backfill_default_status(env, table, history_field, scope):
             ),
             scope=scope,
             uid=env.uid,
+            now=now,
+            days=json.dumps(
+                {company_id: day.isoformat() for company_id, day in days.items()}
+            ),
+            default_day=days[None],
         )
     )
     return env.cr.fetchone()[0]

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
@@ -53,6 +55,11 @@ class ClientStatusHistory(models.Model):
         "client.status", string="To", index=True, ondelete="restrict", readonly=True
     )
     date = fields.Datetime(required=True, readonly=True, index=True)
+    day = fields.Date(
+        readonly=True,
+        help="The day of the change in the time zone of its company (of the"
+        " main company for records of no company), as the analysis counts it.",
+    )
     user_id = fields.Many2one(
         "res.users", string="By", readonly=True, ondelete="set null"
     )
@@ -164,22 +171,24 @@ class ClientStatusHistory(models.Model):
         columns = ["record_id", "from_id", "to_id", "previous_date"]
         columns += ["company_id", "rule_id", "metrics", "reason"]
         rows = [dict(zip(columns, change, strict=True)) for change in changes]
+        days = self._get_local_days(now, {row["company_id"] for row in rows})
         for row in rows:
             row["previous_date"] = row["previous_date"] and (
                 row["previous_date"].isoformat()
             )
             row["metrics"] = row["metrics"] or None
             row["reason"] = row["reason"] or reason or None
+            row["day"] = days[row["company_id"]].isoformat()
         self.env["client.status"].flush_model(["kind", "sequence"])
         insert = SQL(
             """
                 INSERT INTO client_status_history (
                     %(record_field)s, scope, status_from_id, status_to_id, date,
-                    user_id, source, reason, days_in_previous, direction,
+                    day, user_id, source, reason, days_in_previous, direction,
                     company_id, rule_id, metrics,
                     create_uid, create_date, write_uid, write_date)
                 SELECT change.record_id, %(scope)s, change.from_id, change.to_id,
-                       %(now)s,
+                       %(now)s, change.day,
                        %(uid)s, %(source)s, change.reason,
                        EXTRACT(EPOCH FROM %(now)s - change.previous_date) / 86400.0,
                        %(direction)s,
@@ -188,7 +197,7 @@ class ClientStatusHistory(models.Model):
                   FROM jsonb_to_recordset(%(rows)s::jsonb) AS change(
                            record_id int, from_id int, to_id int,
                            previous_date timestamp, company_id int, rule_id int,
-                           metrics jsonb, reason text)
+                           metrics jsonb, reason text, day date)
                   LEFT JOIN client_status AS status_from
                          ON status_from.id = change.from_id
                   LEFT JOIN client_status AS status_to
@@ -207,8 +216,6 @@ class ClientStatusHistory(models.Model):
         )
         # the summaries of the history take the rows in the same statement
         summaries = self.env["client.status.summary"]._get_summary_models()
-        for summary in summaries:
-            summary._summary_flush()
         self.env.cr.execute(
             SQL(
                 "WITH %s SELECT count(*) FROM inserted",
@@ -220,6 +227,39 @@ class ClientStatusHistory(models.Model):
         self.invalidate_model()
         for summary in summaries:
             summary.invalidate_model()
+
+    @api.model
+    def _get_local_days(self, moment, company_ids):
+        """``{company_id: date}``: the day ``moment`` (UTC) falls on in the
+        time zone of each company (its address's; the main company's for
+        ``None``, no company), UTC for a company without one."""
+        # cached (env.ref would check that the company exists)
+        main_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "base.main_company", raise_if_not_found=False
+        )
+        # the time zones of the companies in one query (configuration: the
+        # companies of other users' records too)
+        self.env["res.company"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["tz"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company.id, partner.tz
+                  FROM res_company AS company
+                  JOIN res_partner AS partner ON partner.id = company.partner_id
+                 WHERE company.id = ANY(%s)
+                """,
+                [company_id or main_id for company_id in company_ids],
+            )
+        )
+        zones = dict(self.env.cr.fetchall())
+        moment = pytz.utc.localize(moment)
+        return {
+            company_id: moment.astimezone(
+                pytz.timezone(zones.get(company_id or main_id) or "UTC")
+            ).date()
+            for company_id in company_ids
+        }
 
     @api.model
     def _summaries_sql(self, rows):

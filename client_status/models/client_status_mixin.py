@@ -319,9 +319,11 @@ class ClientStatusMixin(models.AbstractModel):
         self._client_status_log_changes(before, stamp="client_status_date" not in vals)
         return res
 
-    def unlink(self):
-        # the history rows go with the records (ON DELETE CASCADE): take them
-        # out of the analysis summaries first
+    @api.ondelete(at_uninstall=False)
+    def _unlink_client_status_summaries(self):
+        """The history rows go with the records (ON DELETE CASCADE): take
+        them out of the analysis summaries first. Not a check, but here
+        rather than in ``unlink`` so that it runs after the access checks."""
         self.env["client.status.history"].flush_model()
         self.env["client.status.history"]._summarize(
             SQL(
@@ -331,7 +333,6 @@ class ClientStatusMixin(models.AbstractModel):
             ),
             sign=-1,
         )
-        return super().unlink()
 
     def action_open_client_status_history(self):
         self.ensure_one()

@@ -43,15 +43,6 @@ class ClientStatusSummary(models.AbstractModel):
         return {}
 
     @api.model
-    def _summary_flush(self):
-        """Flush what the keys and the measures read besides the history."""
-
-    @api.model
-    def _summary_joins(self):
-        """The tables the keys read beside the history rows (SQL joins)."""
-        return SQL()
-
-    @api.model
     def _summary_condition(self):
         """The history rows the summary counts (an SQL condition)."""
         return SQL("TRUE")
@@ -61,7 +52,6 @@ class ClientStatusSummary(models.AbstractModel):
         """Add to the summary the history rows that match ``condition`` (an
         SQL condition over the alias ``history``), or remove them when
         ``sign`` is -1 (before the rows are deleted)."""
-        self._summary_flush()
         self.env.cr.execute(
             self._add_rows_sql(
                 SQL(
@@ -85,7 +75,6 @@ class ClientStatusSummary(models.AbstractModel):
             INSERT INTO %(table)s (%(columns)s)
             SELECT %(values)s
               FROM %(rows)s AS history
-                   %(joins)s
              WHERE %(condition)s
              GROUP BY %(keys)s
             """,
@@ -93,7 +82,6 @@ class ClientStatusSummary(models.AbstractModel):
             columns=SQL(", ").join(map(SQL.identifier, [*keys, *measures])),
             values=SQL(", ").join([*keys.values(), *measures.values()]),
             rows=rows,
-            joins=self._summary_joins(),
             condition=self._summary_condition(),
             keys=SQL(", ").join(keys.values()),
         )

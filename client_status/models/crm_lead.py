@@ -307,6 +307,23 @@ class CrmLead(models.Model):
             ).client_status_id = Status._get_default_status("lead", company)
         self.partner_id.commercial_partner_id._client_status_reclassify_now()
 
+    def _client_status_on_lead_restored(self):
+        """Lost leads were restored: reopen them (see
+        :meth:`_client_status_on_lead_reopened`) once the transaction is about
+        to commit, if they are still active below 100 %: restoring is also the
+        first step of *Mark as Won*, which must go from lost to won directly."""
+        ids = self.ids
+
+        def reopen():
+            leads = (
+                self.browse(ids)
+                .exists()
+                .filtered(lambda lead: lead.active and lead.probability < 100)
+            )
+            leads._client_status_on_lead_reopened()
+
+        self.env.cr.precommit.add(reopen)
+
     def _client_status_on_won_lead_deleted(self):
         """Won leads are being deleted: their contacts are reclassified once
         the deletion is done (before the transaction commits)."""

@@ -665,16 +665,23 @@ class ResPartner(models.Model):
         """Daily: update the last contact and follow-up date of the clients
         whose status has a cadence, and plan a follow-up activity for those
         due (one open activity at most per client)."""
-        statuses = self.env["client.status"].search(
-            [("scope", "=", "partner"), ("cadence_days", ">", 0)]
+        # archived statuses too, as the Call List reads them
+        statuses = (
+            self.env["client.status"]
+            .with_context(active_test=False)
+            .search([("scope", "=", "partner"), ("cadence_days", ">", 0)])
         )
-        # clients whose status has no cadence (any more) are due no contact
-        self.search(
+        # clients whose status has no cadence (any more) are due no contact:
+        # no follow-up date, no follow-up activity left open
+        no_cadence = self.search(
             [
                 ("client_status_follow_up_date", "!=", False),
                 ("client_status_id", "not in", statuses.ids),
             ]
-        ).client_status_follow_up_date = False
+        )
+        # (done activities of some types are archived: those stay)
+        no_cadence.client_status_follow_up_activity_id.filtered("active").unlink()
+        no_cadence.client_status_follow_up_date = False
         domain = expression.AND(
             [
                 [("client_status_id", "in", statuses.ids)],

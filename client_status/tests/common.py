@@ -146,12 +146,10 @@ class ClientStatusCommon(TransactionCase):
                     """
                     SELECT %(keys)s, %(measures)s
                       FROM client_status_history AS history
-                           %(joins)s
                      WHERE %(condition)s
                      GROUP BY %(keys)s
                     """,
                     keys=SQL(", ").join(keys.values()),
-                    joins=summary._summary_joins(),
                     measures=SQL(", ").join(
                         SQL("round((%s)::numeric, 6)", measure)
                         for measure in measures.values()

@@ -165,7 +165,8 @@ class TestClientStatusAnalytics(ClientStatusCommon):
             summary._gc_compact()
         self.assertEqual(Transition.search(domain).mapped("transition_count"), [2])
         self._assert_summaries_match_history()
-        # the upgrade to 18.0.1.1.0 sums the history the database has
+        # the upgrade to 18.0.1.1.0 gives the history rows the database has
+        # their day, and sums them
         script = load_script(
             os.path.join(
                 get_module_path("client_status"),
@@ -177,49 +178,76 @@ class TestClientStatusAnalytics(ClientStatusCommon):
         )
         self.env.cr.execute("DELETE FROM client_status_transition")
         self.env.cr.execute("DELETE FROM client_status_duration")
+        self.env.cr.execute("UPDATE client_status_history SET day = NULL")
         script.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
         self.assertEqual(Transition.search(domain).mapped("transition_count"), [2])
         self._assert_summaries_match_history()
 
+    def test_upgrade_keeps_the_transitions_actions(self):
+        """Before 18.0.1.1.0 the actions of the matrix and the graph had other
+        names: the upgrade keeps their records (bookmarks, users' menus)."""
+        action = self.env.ref("client_status.client_status_transition_action")
+        self.env.cr.execute(
+            """
+            UPDATE ir_model_data SET name = 'client_status_history_action_transitions'
+             WHERE module = 'client_status' AND name = 'client_status_transition_action'
+            """
+        )
+        script = load_script(
+            os.path.join(
+                get_module_path("client_status"),
+                "migrations",
+                "18.0.1.1.0",
+                "pre-migration.py",
+            ),
+            "client_status_pre_migration",
+        )
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.registry.clear_cache()
+        self.assertEqual(
+            self.env.ref("client_status.client_status_transition_action"), action
+        )
+
     def test_day_of_the_company(self):
-        """A change counts on the day of its company's time zone (the first
+        """A change counts on the day of its company's time zone (the main
         company's for a record of no company), and a row opens its changes."""
-        self.company.sequence = 1
-        self.company_b.sequence = 1000
-        first_company = self.env["res.company"].search([], limit=1)
-        self.assertNotEqual(first_company, self.company_b)
-        first_company.partner_id.tz = "Europe/Warsaw"
+        main_company = self.env.ref("base.main_company")
+        main_company.partner_id.tz = "Europe/Warsaw"
         self.company_b.partner_id.tz = "America/New_York"
         in_b = self.env["res.partner"].create(
             {"name": "B Client", "is_company": True, "company_id": self.company_b.id}
         )
         # 23:30 UTC: the next day in Warsaw, still the same in New York
-        self._move(self.buyer, self.status_new, "2026-01-31 23:30:00")
-        self._move(in_b, self.status_new, "2026-01-31 23:30:00")
-        days = {
-            row.company_id: row.date
-            for row in self.env["client.status.transition"].search(
-                [("status_to_id", "=", self.status_new.id)]
-            )
-        }
+        self._move(self.buyer, self.status_new, "2031-01-31 23:30:00")
+        self._move(in_b, self.status_new, "2031-01-31 23:30:00")
+        Transition = self.env["client.status.transition"]
+        rows = Transition.search(
+            [("status_to_id", "=", self.status_new.id), ("date", ">=", "2031-01-01")]
+        )
         self.assertEqual(
-            days,
-            {
-                self.env["res.company"]: datetime(2026, 2, 1).date(),
-                self.company_b: datetime(2026, 1, 31).date(),
-            },
+            sorted((row.company_id.id, str(row.date)) for row in rows),
+            [(False, "2031-02-01"), (self.company_b.id, "2031-01-31")],
         )
         for partner in (self.buyer, in_b):
-            row = self.env["client.status.transition"].search(
-                [
-                    ("status_to_id", "=", self.status_new.id),
-                    ("company_id", "=", partner.company_id.id),
-                ]
-            )
+            row = rows.filtered(lambda row, p=partner: row.company_id == p.company_id)
             self.assertEqual(
                 self.History.search(row.action_open_history()["domain"]),
                 self._history(partner)[-1],
             )
+        # the day stays the one the change was counted on: a later change of
+        # time zone does not unbalance the summary when the record goes
+        main_company.partner_id.tz = "America/New_York"
+        self.buyer.unlink()
+        Transition._compact()
+        rows = Transition.search(
+            [("status_to_id", "=", self.status_new.id), ("date", ">=", "2031-01-01")]
+        )
+        self.assertEqual(
+            [(row.company_id.id, str(row.date), row.transition_count) for row in rows],
+            [(self.company_b.id, "2031-01-31", 1)],
+        )
+        self._assert_summaries_match_history()
 
     def test_summaries_forget_deleted_records(self):
         self._hand_built_history()

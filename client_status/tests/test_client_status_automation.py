@@ -126,10 +126,22 @@ class TestClientStatusAutomation(ClientStatusCommon):
         lead.action_set_lost()
         self.assertEqual(lead.client_status_id, self.status_lead_lost)
         lead.action_unarchive()
+        self.env.cr.precommit.run()  # where the reopening waits
         self.assertEqual(lead.client_status_id, self.status_lead_open)
         row = self._last_history(lead)
         self.assertEqual(
             (row.status_from_id, row.source), (self.status_lead_lost, "automation")
+        )
+
+    def test_lost_lead_marked_won_goes_to_won_directly(self):
+        lead = self._new_lead(self.buyer)
+        lead.action_set_lost()
+        lead.action_set_won()  # restores the lead first
+        self.env.cr.precommit.run()
+        self.assertEqual(lead.client_status_id, self.status_lead_won)
+        self.assertEqual(
+            [row.status_to_id for row in self._history(lead)][-2:],
+            [self.status_lead_lost, self.status_lead_won],
         )
 
     def test_deleted_won_lead_reclassifies_contact(self):

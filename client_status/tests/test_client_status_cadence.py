@@ -106,8 +106,10 @@ class TestClientStatusCadence(ClientStatusCommon):
             self.env["res.partner"].search([*call_list, ("id", "in", clients.ids)]),
             self.regular | self.in_touch,
         )
+        self.assertEqual(len(self._follow_ups(self.newcomer)), 1)
         self._run()
         self.assertEqual(self.newcomer.client_status_follow_up_date, False)
+        self.assertEqual(self._follow_ups(self.newcomer).ids, [])
         self.assertEqual(self.regular.client_status_follow_up_date, date(2026, 1, 31))
 
     def test_next_action_on_the_form(self):

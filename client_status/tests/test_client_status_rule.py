@@ -352,8 +352,9 @@ class TestClientStatusRule(ClientStatusCommon):
         # the same queries for a batch of 5 and of 40 clients ...
         self.assertEqual(self._batch_queries(40), self._batch_queries(5))
         # ... and this many (metrics, rules, one write per target status,
-        # one history INSERT per write, the computed statuses, the run); the
-        # run's first batch takes the snapshot of the lead aggregates
+        # one history INSERT per write and the companies' time zones for its
+        # days, the computed statuses, the run); the run's first batch takes
+        # the snapshot of the lead aggregates
         clients = self.env["res.partner"].create(
             [{"name": f"Counted {i}", "is_company": True} for i in range(20)]
         )
@@ -367,9 +368,9 @@ class TestClientStatusRule(ClientStatusCommon):
             freeze_time(NOW),
             patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 10),
         ):
-            with self.assertQueryCount(11):
+            with self.assertQueryCount(13):
                 run._reclassify_next_batch()
-            with self.assertQueryCount(10):
+            with self.assertQueryCount(12):
                 run._reclassify_next_batch()
         self.assertEqual(clients.client_status_id, self.status_new)
 

@@ -77,6 +77,21 @@ class TestClientStatusSecurity(ClientStatusCommon):
             rows = Transition.with_user(user).search([])
             self.assertEqual(set(rows.mapped("scope")), scopes, user.login)
 
+    def test_salesman_time_in_status_of_contacts_only(self):
+        self.lead.client_status_id = self.status_lead_won
+        self.individual.client_status_id = self.status_regular
+        statuses = self.status_lead_open | self.status_prospect
+        for user, expected in (
+            (self.salesman, {self.status_prospect.id}),
+            (self.sales_manager, set(statuses.ids)),
+        ):
+            figures = (
+                self.env["client.status.duration"]
+                .with_user(user)
+                ._get_figures(statuses, self.env.companies)
+            )
+            self.assertEqual(set(figures), expected, user.login)
+
     def test_salesman_cannot_edit_catalogue(self):
         Status = self.Status.with_user(self.salesman)
         self.assertEqual(Status.browse(self.status_new.id).name, "Test New")
