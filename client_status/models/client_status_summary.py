@@ -33,7 +33,7 @@ class ClientStatusSummary(models.AbstractModel):
     def _summary_keys(self):
         """The key columns of the summary: ``{column: SQL expression over the
         history row}``; the summary has one row per distinct key (and per
-        change set, until the next rebuild)."""
+        change set, until the daily merge)."""
         return {}
 
     @api.model
