@@ -303,18 +303,19 @@ class ClientStatus(models.Model):
             )
 
     @api.model
-    def name_search(self, name="", domain=None, operator="ilike", limit=100):
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        # Odoo 18.0's signature: the web client calls it with ``args=``.
         # An imported status column names no scope: the import converter
         # passes the importing model's scope in the context.
         scope = self.env.context.get("client_status_scope")
         if scope:
-            domain = expression.AND([domain or [], [("scope", "=", scope)]])
+            args = expression.AND([args or [], [("scope", "=", scope)]])
             if operator == "=" and name:
                 # a spreadsheet names the status in any language, or by code
-                statuses = self.browse(self._search_exact_name(name, domain, limit))
+                statuses = self.browse(self._search_exact_name(name, args, limit))
                 if statuses:
                     return [(status.id, status.display_name) for status in statuses]
-        return super().name_search(name, domain, operator, limit)
+        return super().name_search(name, args, operator, limit)
 
     @api.model
     def _search_exact_name(self, name, domain, limit):

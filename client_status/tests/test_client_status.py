@@ -135,3 +135,13 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         self.status_prospect.invalidate_recordset(["record_count"])
         # archived records are not counted
         self.assertEqual(self.status_prospect.record_count, count + 1)
+
+    def test_name_search_web_client_signature(self):
+        # the 18.0 web client calls name_search(name, args=..., operator=...,
+        # limit=...) for every many2one dropdown
+        found = self.Status.with_context(client_status_scope="partner").name_search(
+            "Test Reg", args=[("kind", "=", "customer")], operator="ilike", limit=8
+        )
+        self.assertEqual([status_id for status_id, __ in found], self.status_regular.ids)
+        found = self.Status.name_search(name="Test Open", args=[("scope", "=", "lead")])
+        self.assertEqual([status_id for status_id, __ in found], self.status_lead_open.ids)
