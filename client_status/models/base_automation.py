@@ -73,7 +73,10 @@ class BaseAutomation(models.Model):
             )
         context = {
             "client_status_source": "automation",
-            "client_status_reason": self.name,
+            # the rule's name in every language, read in the reader's
+            "client_status_reason": self.env["client.status.history"]._translate_reason(
+                lambda env: self.with_env(env).name
+            ),
             "client_status_automation_done": done,
         }
         return super(BaseAutomation, self.with_context(**context))._process(

@@ -1,5 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -21,6 +23,13 @@ KINDS = [
     ("lost", "Lost"),
     ("archive", "Archive"),
 ]
+# The kinds a status of each scope can have
+SCOPE_KINDS = {
+    "partner": ("prospect", "customer", "inactive", "blacklist", "archive"),
+    "lead": ("open", "waiting", "won", "lost", "archive"),
+}
+# The kind a new status of each scope gets unless told otherwise
+DEFAULT_KINDS = {"partner": "prospect", "lead": "open"}
 # Ready catalogues shipped as archived data (Client Statuses › Load a Preset)
 PRESETS = [
     ("lifecycle", "Lifecycle"),
@@ -65,7 +74,26 @@ class ClientStatus(models.Model):
     kind = fields.Selection(
         KINDS,
         required=True,
-        default="prospect",
+        default=lambda self: DEFAULT_KINDS[
+            self.env.context.get("default_scope", "partner")
+        ],
+        help="What the status means, whatever its name: "
+        "automation and rules rely on it.",
+    )
+    # the kind as the form offers it: only the kinds of the status's scope
+    partner_kind = fields.Selection(
+        [kind for kind in KINDS if kind[0] in SCOPE_KINDS["partner"]],
+        string="Kind of Contact Status",
+        compute="_compute_scope_kind",
+        inverse="_inverse_scope_kind",
+        help="What the status means, whatever its name: "
+        "automation and rules rely on it.",
+    )
+    lead_kind = fields.Selection(
+        [kind for kind in KINDS if kind[0] in SCOPE_KINDS["lead"]],
+        string="Kind of Lead Status",
+        compute="_compute_scope_kind",
+        inverse="_inverse_scope_kind",
         help="What the status means, whatever its name: "
         "automation and rules rely on it.",
     )
@@ -79,11 +107,11 @@ class ClientStatus(models.Model):
         "e.g. Active > One-time, Periodic, Regular.",
     )
     child_ids = fields.One2many("client.status", "parent_id", string="Sub-statuses")
-    complete_name = fields.Char(
-        compute="_compute_complete_name", recursive=True, store=True
-    )
+    # not stored: the names of the status and its parent in the language of
+    # whoever reads them
+    complete_name = fields.Char(compute="_compute_complete_name")
     sequence = fields.Integer(default=10)
-    color = fields.Integer(string="Color Index")
+    color = fields.Integer(string="Color")
     fold = fields.Boolean(
         string="Folded in Kanban",
         help="The column of this status is folded in kanban views grouped by status.",
@@ -107,7 +135,13 @@ class ClientStatus(models.Model):
         readonly=True,
         help="The ready catalogue the status comes with (Load a Preset).",
     )
-    record_count = fields.Integer(string="Records", compute="_compute_record_count")
+    record_count = fields.Integer(
+        string="Records",
+        compute="_compute_record_count",
+        help="The active records of the status as its board shows them: companies"
+        " and individuals (their contact persons share their status and are not"
+        " counted again), or leads and opportunities.",
+    )
     days_average = fields.Float(
         string="Average Days",
         digits=(16, 1),
@@ -169,18 +203,31 @@ class ClientStatus(models.Model):
         help="Records that keep this status longer are marked stale (0: never).",
     )
 
-    @api.depends("name", "parent_id.complete_name")
+    @api.depends("name", "parent_id.name")
+    @api.depends_context("lang")
     def _compute_complete_name(self):
         for status in self:
             if status.parent_id:
-                status.complete_name = (
-                    f"{status.parent_id.complete_name} / {status.name}"
-                )
+                status.complete_name = f"{status.parent_id.name} / {status.name}"
             else:
                 status.complete_name = status.name
 
+    @api.depends("kind", "scope")
+    def _compute_scope_kind(self):
+        for status in self:
+            status.partner_kind = status.kind if status.scope == "partner" else False
+            status.lead_kind = status.kind if status.scope == "lead" else False
+
+    def _inverse_scope_kind(self):
+        for status in self:
+            kind = (
+                status.partner_kind if status.scope == "partner" else status.lead_kind
+            )
+            if kind:
+                status.kind = kind
+
     def _compute_record_count(self):
-        counts = self._get_usage_counts(with_archived=False)
+        counts = self._get_usage_counts(with_archived=False, on_boards=True)
         for status in self:
             status.record_count = counts.get(status.id, 0)
 
@@ -195,6 +242,7 @@ class ClientStatus(models.Model):
             )
 
     @api.depends("complete_name")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for status in self:
             status.display_name = status.complete_name or status.name
@@ -264,6 +312,23 @@ class ClientStatus(models.Model):
                     )
                 )
 
+    @api.constrains("kind", "scope")
+    def _check_kind(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        scopes = dict(self._fields["scope"]._description_selection(self.env))
+        for status in self:
+            if status.kind not in SCOPE_KINDS[status.scope]:
+                raise ValidationError(
+                    _(
+                        "%(kind)s is not a kind of %(scope)s: choose one of %(kinds)s.",
+                        kind=kinds[status.kind],
+                        scope=scopes[status.scope],
+                        kinds=", ".join(
+                            kinds[kind] for kind in SCOPE_KINDS[status.scope]
+                        ),
+                    )
+                )
+
     @api.constrains("cadence_days", "stale_days")
     def _check_days(self):
         if any(status.cadence_days < 0 or status.stale_days < 0 for status in self):
@@ -281,6 +346,23 @@ class ClientStatus(models.Model):
                         status=status.name,
                     )
                 )
+
+    @api.onchange("name")
+    def _onchange_name_code(self):
+        # the form proposes the code a status created without one gets
+        for status in self.filtered(lambda status: status.name and not status.code):
+            vals = {"name": status.name}
+            self._fill_codes([vals])
+            status.code = vals["code"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "kind" not in vals and vals.get("scope") in DEFAULT_KINDS:
+                vals["kind"] = DEFAULT_KINDS[vals["scope"]]
+        self._fill_codes(vals_list)
+        self._fill_sub_status_sequences(vals_list)
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("active") is False:
@@ -352,7 +434,12 @@ class ClientStatus(models.Model):
         )
         action.update(
             {
-                "domain": [("client_status_id", "=", self.id)],
+                "domain": expression.AND(
+                    [
+                        [("client_status_id", "=", self.id)],
+                        self._get_board_domains()[self.scope],
+                    ]
+                ),
                 "context": {"default_client_status_id": self.id},
             }
         )
@@ -364,6 +451,72 @@ class ClientStatus(models.Model):
 
         Override to add a scope served by another model."""
         return {"partner": "res.partner", "lead": "crm.lead"}
+
+    @api.model
+    def _get_board_domains(self):
+        """Map each scope to the domain of the records its board shows (and
+        the catalogue counts): the commercial entities for contacts, their
+        persons sharing their status.
+
+        Override with ``_get_status_models``."""
+        return {
+            "partner": ["|", ("is_company", "=", True), ("parent_id", "=", False)],
+            "lead": [],
+        }
+
+    @api.model
+    def _fill_codes(self, vals_list):
+        """Give the values without a code one made from the name, unique in
+        the catalogue (a status created from a dropdown or an import names
+        only itself). One query for all of them."""
+        missing = [vals for vals in vals_list if not vals.get("code")]
+        if not missing:
+            return
+        bases = [
+            re.sub(r"\W+", "_", (vals.get("name") or "").lower()).strip("_") or "status"
+            for vals in missing
+        ]
+        taken = set(
+            self.with_context(active_test=False)
+            .search_fetch(
+                expression.OR([[("code", "=like", f"{base}%")] for base in set(bases)]),
+                ["code"],
+            )
+            .mapped("code")
+        )
+        for vals, base in zip(missing, bases, strict=True):
+            code, suffix = base, 1
+            while code in taken:
+                suffix += 1
+                code = f"{base}_{suffix}"
+            taken.add(code)
+            vals["code"] = code
+
+    @api.model
+    def _fill_sub_status_sequences(self, vals_list):
+        """Place a new sub-status without a sequence right after its parent
+        and the parent's other sub-statuses, rather than at the default
+        place. One query for all of them."""
+        parent_ids = list(
+            {
+                vals["parent_id"]
+                for vals in vals_list
+                if vals.get("parent_id") and "sequence" not in vals
+            }
+        )
+        if not parent_ids:
+            return
+        statuses = self.with_context(active_test=False).search_fetch(
+            ["|", ("id", "in", parent_ids), ("parent_id", "in", parent_ids)],
+            ["sequence", "parent_id"],
+        )
+        last = {}
+        for status in statuses:
+            parent_id = status.parent_id.id or status.id
+            last[parent_id] = max(last.get(parent_id, status.sequence), status.sequence)
+        for vals in vals_list:
+            if vals.get("parent_id") in last and "sequence" not in vals:
+                vals["sequence"] = last[vals["parent_id"]]
 
     @api.model
     def _get_default_status(self, scope, company):
@@ -438,11 +591,13 @@ class ClientStatus(models.Model):
             .sudo(False)
         )
 
-    def _get_usage_counts(self, with_archived, with_history=False):
+    def _get_usage_counts(self, with_archived, with_history=False, on_boards=False):
         """Count, per status of ``self``, the records that use it (archived
         records too when ``with_archived``), plus the history rows that name it
-        when ``with_history``. One grouped query per model."""
+        when ``with_history``; only those the boards show with ``on_boards``
+        (see ``_get_board_domains``). One grouped query per model."""
         counts = dict.fromkeys(self.ids, 0)
+        boards = self._get_board_domains() if on_boards else {}
         for scope, model in self._get_status_models().items():
             statuses = self.filtered(lambda s, scope=scope: s.scope == scope)
             if not statuses:
@@ -451,7 +606,9 @@ class ClientStatus(models.Model):
             # cannot see, so that no record is left with an archived status.
             records = self.env[model].with_context(active_test=not with_archived).sudo()
             for status, count in records._read_group(
-                [("client_status_id", "in", statuses.ids)],
+                expression.AND(
+                    [[("client_status_id", "in", statuses.ids)], boards.get(scope, [])]
+                ),
                 ["client_status_id"],
                 ["__count"],
             ):

@@ -64,7 +64,9 @@ class ClientStatusHistory(models.Model):
         "res.users", string="By", readonly=True, ondelete="set null"
     )
     source = fields.Selection(SOURCES, required=True, readonly=True)
-    reason = fields.Text(readonly=True)
+    # translated: a reason the addon writes is stored in every installed
+    # language and read in the reader's; a person's own words in theirs
+    reason = fields.Text(readonly=True, translate=True)
     days_in_previous = fields.Float(
         string="Days in Previous Status",
         digits=(16, 1),
@@ -155,10 +157,12 @@ class ClientStatusHistory(models.Model):
         :param str scope: the scope of the statuses
         :param changes: list of ``(record_id, from_id, to_id, previous_date,
             company_id, rule_id, metrics, reason)`` tuples, ids or ``None``,
-            metrics a dict or ``None``, reason a text or ``None`` (``reason``
-            below then)
+            metrics a dict or ``None``, reason a text, its translations
+            (``{lang: text}``, see ``_translate_reason``) or ``None``
+            (``reason`` below then)
         :param str source: one of ``SOURCES``
-        :param str reason: optional text stored on the rows without their own
+        :param reason: optional text or translations stored on the rows
+            without their own
         :param datetime date: when the changes happened (now by default)
         """
         if not changes:
@@ -177,7 +181,7 @@ class ClientStatusHistory(models.Model):
                 row["previous_date"].isoformat()
             )
             row["metrics"] = row["metrics"] or None
-            row["reason"] = row["reason"] or reason or None
+            row["reason"] = self._reason_translations(row["reason"] or reason)
             row["day"] = days[row["company_id"]].isoformat()
         self.env["client.status"].flush_model(["kind", "sequence"])
         insert = SQL(
@@ -197,7 +201,7 @@ class ClientStatusHistory(models.Model):
                   FROM jsonb_to_recordset(%(rows)s::jsonb) AS change(
                            record_id int, from_id int, to_id int,
                            previous_date timestamp, company_id int, rule_id int,
-                           metrics jsonb, reason text, day date)
+                           metrics jsonb, reason jsonb, day date)
                   LEFT JOIN client_status AS status_from
                          ON status_from.id = change.from_id
                   LEFT JOIN client_status AS status_to
@@ -227,6 +231,29 @@ class ClientStatusHistory(models.Model):
         self.invalidate_model()
         for summary in summaries:
             summary.invalidate_model()
+
+    @api.model
+    def _translate_reason(self, render):
+        """A reason the addon writes, in every installed language:
+        ``{lang: render(env)}``, ``env`` being the current environment in
+        that language (``render`` calls ``env._(...)``). Stored as such, the
+        history shows it in the language of whoever reads it."""
+        langs = {code for code, __ in self.env["res.lang"].get_installed()}
+        return {
+            lang: render(self.with_context(lang=lang).env)
+            for lang in sorted(langs | {"en_US"})
+        }
+
+    @api.model
+    def _reason_translations(self, reason):
+        """The value of the translated column ``reason`` for a text (a
+        person's words, the same in every language) or for translations
+        (``_translate_reason``); ``None`` for no reason."""
+        if not reason:
+            return None
+        if isinstance(reason, dict):
+            return reason if reason.get("en_US") else None
+        return {"en_US": reason}
 
     @api.model
     def _get_local_days(self, moment, company_ids):

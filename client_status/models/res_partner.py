@@ -109,10 +109,10 @@ class ResPartner(models.Model):
             or len(self.commercial_partner_id) != 1
         ):
             return self
+        name = self.commercial_partner_id.display_name
         return self.with_context(
-            client_status_reason=_(
-                "Status of the commercial entity %(name)s",
-                name=self.commercial_partner_id.display_name,
+            client_status_reason=self.env["client.status.history"]._translate_reason(
+                lambda env: env._("Status of the commercial entity %(name)s", name=name)
             )
         )
 
@@ -647,10 +647,13 @@ class ResPartner(models.Model):
                 )
             )
             status_id = partner.client_status_id.id
-            reason = _(
-                "Blacklist overridden by %(user)s for %(leads)s",
-                user=self.env.user.name,
-                leads=", ".join(partner_records.mapped("display_name")),
+            names = ", ".join(partner_records.mapped("display_name"))
+            reason = self.env["client.status.history"]._translate_reason(
+                lambda env, names=names: env._(
+                    "Blacklist overridden by %(user)s for %(leads)s",
+                    user=env.user.name,
+                    leads=names,
+                )
             )
             company_id = partner.company_id.id or None
             changes.append(

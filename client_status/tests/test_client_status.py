@@ -142,6 +142,81 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         found = self.Status.with_context(client_status_scope="partner").name_search(
             "Test Reg", args=[("kind", "=", "customer")], operator="ilike", limit=8
         )
-        self.assertEqual([status_id for status_id, __ in found], self.status_regular.ids)
+        self.assertEqual(
+            [status_id for status_id, __ in found], self.status_regular.ids
+        )
         found = self.Status.name_search(name="Test Open", args=[("scope", "=", "lead")])
-        self.assertEqual([status_id for status_id, __ in found], self.status_lead_open.ids)
+        self.assertEqual(
+            [status_id for status_id, __ in found], self.status_lead_open.ids
+        )
+
+    def test_kinds_of_the_scope(self):
+        with self.assertRaisesRegex(ValidationError, "not a kind of"):
+            self._create_status("Wrong", "t_wrong", "lead", "customer", 9)
+        with self.assertRaisesRegex(ValidationError, "not a kind of"):
+            self.status_prospect.kind = "won"
+        # a status of a scope gets a kind of that scope unless told otherwise
+        self.assertEqual(
+            self.Status.create({"name": "Fresh", "scope": "lead"}).kind, "open"
+        )
+        # the form offers the kinds of the status's scope only
+        form = Form(self.Status.with_context(default_scope="lead"))
+        form.name = "Asked"
+        self.assertNotIn("customer", dict(self.Status._fields["lead_kind"].selection))
+        form.lead_kind = "waiting"
+        self.assertEqual(form.save().kind, "waiting")
+
+    def test_code_made_from_the_name(self):
+        # a status created from a dropdown ("Create ...") or an import names
+        # only itself: it gets a code of its own
+        status_id, __ = self.Status.with_context(default_scope="lead").name_create(
+            "Qualified Twice"
+        )
+        again = self.Status.create({"name": "Qualified twice", "scope": "partner"})
+        self.assertEqual(self.Status.browse(status_id).code, "qualified_twice")
+        self.assertEqual(again.code, "qualified_twice_2")
+        self.assertEqual(self.Status.create({"name": "Стały"}).code, "стały")
+
+    def test_sub_status_placed_under_its_parent(self):
+        child = self.Status.create(
+            {
+                "name": "Test Regular Monthly",
+                "scope": "partner",
+                "kind": "customer",
+                "parent_id": self.status_regular.id,
+            }
+        )
+        partner_statuses = (
+            self.Status.search([("scope", "=", "partner"), ("code", "like", "t_")])
+            | child
+        )
+        ordered = self.Status.search([("id", "in", partner_statuses.ids)])
+        self.assertEqual(
+            ordered.mapped("name")[:5],
+            [
+                "Test Prospect",
+                "Test New",
+                "Test Regular",
+                "Test Regular Monthly",
+                "Test Blacklist",
+            ],
+        )
+
+    def test_record_count_as_the_board_shows(self):
+        # the company and its contact person share the status: the board
+        # shows the company, the catalogue counts it once
+        self.client.client_status_id = self.status_new
+        self.assertEqual(self.client_contact.client_status_id, self.status_new)
+        self.assertEqual(self.status_new.record_count, 1)
+        action = self.status_new.action_open_records()
+        self.assertEqual(self.env["res.partner"].search(action["domain"]), self.client)
+
+    def test_rule_buttons_for_managers_only(self):
+        for user, shown in ((self.salesman, False), (self.sales_manager, True)):
+            arch = (
+                self.env["client.status.rule"]
+                .with_user(user)
+                .get_views([(False, "list")])["views"]["list"]["arch"]
+            )
+            for button in ("action_preview", "action_reclassify_now"):
+                self.assertEqual(button in arch, shown, f"{button} for {user.login}")

@@ -84,6 +84,8 @@ class TestClientStatusArchive(ClientStatusCommon):
     def test_wizard_counts_records_to_move(self):
         self.individual.client_status_id = self.status_new
         action = self.status_new.action_archive()
+        # the web client needs the views of the action it opens
+        self.assertEqual(action["views"], [(False, "form")])
         wizard = (
             self.env["client.status.archive"]
             .with_context(**action["context"])

@@ -75,3 +75,59 @@ class TestClientStatusTranslations(ClientStatusCommon):
                 vip.with_context(lang=lang).next_action,
                 "Personal contact; special conditions.",
             )
+
+    def test_display_names_in_the_reader_language(self):
+        # columns, status bars, badges and pivots show the display name: the
+        # reader's language, for a sub-status its parent's name too
+        regular = self.env.ref("client_status.client_status_partner_regular")
+        child = self.Status.create(
+            {
+                "name": "Monthly",
+                "scope": "partner",
+                "kind": "customer",
+                "parent_id": regular.id,
+            }
+        )
+        child.with_context(lang="pl_PL").name = "Miesięczny"
+        self.assertEqual(
+            child.with_context(lang="pl_PL").display_name, "Stały / Miesięczny"
+        )
+        self.assertEqual(
+            child.with_context(lang="en_US").display_name, "Regular / Monthly"
+        )
+        self.client.client_status_id = regular
+        groups = (
+            self.env["res.partner"]
+            .with_context(lang="uk_UA")
+            .web_read_group(
+                [("id", "=", self.client.id)],
+                ["client_status_id"],
+                ["client_status_id"],
+            )["groups"]
+        )
+        # every status is a column: the client's is the regular one
+        labels = dict(group["client_status_id"] for group in groups)
+        self.assertEqual(labels[regular.id], "Постійний")
+
+    def test_history_reasons_in_the_reader_language(self):
+        # a reason the addon writes is read in the reader's language, whoever
+        # wrote it: here a Polish user's change synced to a company's contact
+        self.client.with_context(lang="pl_PL").client_status_id = self.status_new
+        row = self._history(self.client_contact)[-1]
+        reasons = {lang: row.with_context(lang=lang).reason for lang in EXPECTED}
+        self.assertEqual(
+            row.with_context(lang="en_US").reason,
+            "Status of the commercial entity Test Client Company",
+        )
+        self.assertEqual(len(set(reasons.values())), 3)
+        for reason in reasons.values():
+            self.assertIn("Test Client Company", reason)
+            self.assertNotIn("Status of the commercial entity", reason)
+
+    def test_person_reason_kept_as_written(self):
+        self.client.with_context(
+            lang="pl_PL", client_status_reason="Dzwonił wczoraj"
+        ).client_status_id = self.status_new
+        row = self._history(self.client)[-1]
+        for lang in ("en_US", *EXPECTED):
+            self.assertEqual(row.with_context(lang=lang).reason, "Dzwonił wczoraj")

@@ -467,9 +467,14 @@ class TestClientStatusRule(ClientStatusCommon):
         self.assertEqual(changes[self.buyer], self.status_new)
         self.assertEqual(changes[other], self.status_regular)
         self.assertIn("+1", preview.summary)
+        self.assertNotIn("+0", preview.summary)
+        self.assertNotIn("-0", preview.summary)
         # a client changed by hand since the preview is left alone
         other.client_status_id = self.status_blacklist
-        preview.action_apply()
+        action = preview.action_apply()
+        # and the user is told how many changed
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("1 of 2", action["params"]["message"])
         self.assertEqual(self.buyer.client_status_id, self.status_new)
         self.assertEqual(other.client_status_id, self.status_blacklist)
         row = self._history(self.buyer)[-1]

@@ -5,6 +5,19 @@ import shutil
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
+def check_tour_tools():
+    """Fail (not skip) without a browser or websocket-client: Odoo skips
+    tours silently without them."""
+    try:
+        import websocket  # noqa: F401  pylint: disable=unused-import
+    except ImportError as error:
+        raise AssertionError("websocket-client is needed to run tours") from error
+    if not any(
+        shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
+    ):
+        raise AssertionError("Chromium is needed to run tours")
+
+
 @tagged("post_install", "-at_install")
 class TestClientStatusTour(HttpCase):
     """Drag a client to another column of "Clients by status", in headless
@@ -13,17 +26,7 @@ class TestClientStatusTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # A missing browser or websocket-client makes Odoo skip tours silently:
-        # here it is a failure.
-        try:
-            import websocket  # noqa: F401  pylint: disable=unused-import
-        except ImportError as error:
-            raise AssertionError("websocket-client is needed to run tours") from error
-        if not any(
-            shutil.which(name)
-            for name in ("chromium", "chromium-browser", "google-chrome")
-        ):
-            raise AssertionError("Chromium is needed to run tours")
+        check_tour_tools()
 
         Status = cls.env["client.status"]
         Status.with_context(active_test=False).search(

@@ -11,16 +11,9 @@ LANGS = ("pl", "uk", "ru")
 
 @tagged("post_install", "-at_install")
 class TestPackaging(BaseCase):
-    """The installed copy of the addon (``pip install .`` puts it in the
-    ``odoo.addons`` namespace) carries every file its manifest names."""
-
-    def test_installed_layout(self):
-        path = get_module_path("client_status")
-        self.assertEqual(os.path.basename(path), "client_status")
-        self.assertEqual(os.path.basename(os.path.dirname(path)), "addons")
-        self.assertEqual(
-            os.path.basename(os.path.dirname(os.path.dirname(path))), "odoo"
-        )
+    """The installed copy of the addon carries every file its manifest names,
+    wherever it is installed from (``pip install .`` or an addons path; the
+    pip layout itself is checked by ``make test``)."""
 
     def test_manifest_files_present(self):
         path = get_module_path("client_status")

@@ -43,6 +43,7 @@ class ClientStatusArchive(models.TransientModel):
             "name": _("Archive Statuses"),
             "res_model": self._name,
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {"default_status_ids": statuses.ids},
         }

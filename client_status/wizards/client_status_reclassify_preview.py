@@ -39,15 +39,16 @@ class ClientStatusReclassifyPreview(models.TransientModel):
                 else preview.env["client.status"]
             )
             row = Markup(
-                "<tr><td>%s</td>"
-                "<td class='text-end'>+%s</td><td class='text-end'>-%s</td></tr>"
+                "<tr><td>%s</td><td class='text-end'>%s</td>"
+                "<td class='text-end'>%s</td></tr>"
             )
             rows = Markup("").join(
                 row
                 % (
                     status.display_name or _("(none)"),
-                    gained.get(status, 0),
-                    lost.get(status, 0),
+                    # an empty cell rather than "+0" or "-0"
+                    f"+{gained[status]}" if status in gained else "",
+                    f"-{lost[status]}" if status in lost else "",
                 )
                 for status in statuses
             )
@@ -124,7 +125,23 @@ class ClientStatusReclassifyPreview(models.TransientModel):
             ).write(
                 {"client_status_id": status_id, "client_status_computed_id": status_id}
             )
-        return {"type": "ir.actions.act_window_close"}
+        changed = len(explanations)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if changed else "info",
+                "message": _(
+                    "Records whose status changed: %(changed)s of %(previewed)s"
+                    " previewed (the others changed or were locked since).",
+                    changed=changed,
+                    previewed=len(self.line_ids),
+                )
+                if changed < len(self.line_ids)
+                else _("Records whose status changed: %(changed)s.", changed=changed),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
 
 class ClientStatusReclassifyPreviewLine(models.TransientModel):
