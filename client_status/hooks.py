@@ -8,16 +8,30 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+# Up to this many records given a status at install, the rules classify them
+# during the install; above, the daily reclassification job does it in the
+# background right after (in batches, one transaction each).
+INSTALL_RECLASSIFY_LIMIT = 10000
+
 
 def post_init_hook(env):
-    """Give every existing contact and lead the default status of its scope,
-    with an ``install`` history row each: one statement per scope."""
+    """Give every existing contact and lead a status, with an ``install``
+    history row each (one statement per scope): the default status of its
+    scope, or the one its state calls for (a won lead the won-kind status, a
+    lost one the lost-kind status); then have the rules classify the records
+    given a status (contacts by their deals), with their history rows: at
+    once on a small database, in the background on a large one."""
     env.flush_all()
     statuses = env["client.status"]
+    backfilled = {}
     for scope, model in statuses._get_status_models().items():
         records = env[model]
-        count = _backfill_default_status(
-            env, records._table, records._client_status_history_field, scope
+        count, ids = _backfill_default_status(
+            env,
+            records._table,
+            records._client_status_history_field,
+            scope,
+            kind=_install_kind_sql(records),
         )
         records.invalidate_model(
             [
@@ -27,29 +41,96 @@ def post_init_hook(env):
                 "client_status_date",
             ]
         )
+        backfilled[scope] = (count, records.browse(ids or ()))
         _logger.info(
-            "client_status: default %s status given to %s existing records",
-            scope,
-            count,
+            "client_status: a %s status given to %s existing records", scope, count
         )
     for summary in env["client.status.summary"]._get_summary_models():
         summary.invalidate_model()
+    _classify_by_rules(env, backfilled)
 
 
-def _backfill_default_status(env, table, history_field, scope):
+def _install_kind_sql(records):
+    """SQL naming the kind of status a row of ``records`` (aliased ``rec``)
+    gets at install instead of the default one (``NULL``: the default), or
+    None when the model has no such states. A lead is won when active at
+    100 %, lost when archived at 0 %, as the contact rules read it
+    (``res.partner._client_status_lead_state``)."""
+    if records._name != "crm.lead":
+        return None
+    return SQL(
+        "CASE WHEN rec.active AND rec.probability = 100 THEN 'won'"
+        " WHEN NOT rec.active AND rec.probability = 0 THEN 'lost' END"
+    )
+
+
+def _classify_by_rules(env, backfilled):
+    """Have the rules of each scope classify the records the hook gave a
+    status: those of ``backfilled`` (``{scope: (count, records)}``, the
+    records only when ``count`` is within ``INSTALL_RECLASSIFY_LIMIT``) at
+    once, the scopes of more by starting the reclassification job now. The
+    rules' changes have their own history rows (source ``rule``, with the
+    rule and the metric values), as in any later run."""
+    Rule = env["client.status.rule"]
+    background = False
+    for scope, (count, records) in backfilled.items():
+        if not count or not Rule._get_compiled_rules(scope):
+            continue
+        if count > INSTALL_RECLASSIFY_LIMIT:
+            background = True
+            continue
+        changed = records._client_status_reclassify_now()
+        _logger.info(
+            "client_status: the rules changed the %s status of %s of them",
+            scope,
+            len(changed),
+        )
+    if background:
+        env.ref("client_status.ir_cron_client_status_reclassify")._trigger()
+        _logger.info(
+            "client_status: more than %s records, the rules classify them"
+            " in the background",
+            INSTALL_RECLASSIFY_LIMIT,
+        )
+
+
+def _backfill_default_status(env, table, history_field, scope, kind=None):
     """Set the default status (the company's own, else the shared one) on the
-    rows of ``table`` that have none, with the stored related fields of the
-    mixin (kind, parent), and log them (and their sums in the summaries of the
-    history); return how many."""
+    rows of ``table`` that have none, or the first status of the kind
+    ``kind`` names (SQL over the row, aliased ``rec``; the company's own
+    first) when there is one, with the stored related fields of the mixin
+    (kind, parent), and log them (and their sums in the summaries of the
+    history); return how many, with their ids when they are at most
+    ``INSTALL_RECLASSIFY_LIMIT`` (else None)."""
     now = fields.Datetime.now()
     companies = env["res.company"].with_context(active_test=False).search([])
     days = env["client.status.history"]._get_local_days(now, {None, *companies.ids})
+    if kind is None:
+        of_kind, of_kind_id = SQL(), SQL("NULL::int")
+    else:
+        of_kind = SQL(
+            """
+         LEFT JOIN LATERAL (
+                SELECT status.id FROM client_status AS status
+                 WHERE status.scope = %(scope)s AND status.active
+                   AND status.kind = %(kind)s
+                   AND (status.company_id = rec.company_id
+                        OR status.company_id IS NULL)
+                 ORDER BY status.company_id IS NULL, status.sequence, status.id
+                 LIMIT 1
+            ) AS of_kind ON TRUE
+            """,
+            scope=scope,
+            kind=kind,
+        )
+        of_kind_id = SQL("of_kind.id")
     env.cr.execute(
         SQL(
             """
             WITH todo AS (
-                SELECT rec.id, COALESCE(own.id, shared.id) AS status_id
-                  FROM %(table)s AS rec
+                SELECT rec.id,
+                       COALESCE(%(of_kind_id)s, own.id, shared.id) AS status_id
+                  FROM %(table)s AS rec %(of_kind)s
              LEFT JOIN client_status AS own
                     ON own.company_id = rec.company_id AND own.scope = %(scope)s
                    AND own.is_default AND own.active
@@ -81,10 +162,15 @@ def _backfill_default_status(env, table, history_field, scope):
                   FROM updated
              RETURNING *
             )%(summaries)s
-            SELECT count(*) FROM logged
+            SELECT count(*),
+                   CASE WHEN count(*) <= %(limit)s
+                        THEN array_agg(%(history_field)s) END
+              FROM logged
             """,
             table=SQL.identifier(table),
             history_field=SQL.identifier(history_field),
+            of_kind=of_kind,
+            of_kind_id=of_kind_id,
             summaries=SQL().join(
                 SQL(", %s", summary)
                 for summary in env["client.status.history"]._summaries_sql("logged")
@@ -96,6 +182,7 @@ def _backfill_default_status(env, table, history_field, scope):
                 {company_id: day.isoformat() for company_id, day in days.items()}
             ),
             default_day=days[None],
+            limit=INSTALL_RECLASSIFY_LIMIT,
         )
     )
-    return env.cr.fetchone()[0]
+    return env.cr.fetchone()

@@ -1,13 +1,79 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import tagged
+from datetime import timedelta
+from unittest.mock import patch
 
+from odoo import Command, fields
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .. import hooks
 from ..hooks import post_init_hook
 from .common import ClientStatusCommon
 
 
 @tagged("post_install", "-at_install")
 class TestPostInitHook(ClientStatusCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the hook's rules are the test's own ones
+        cls.env["client.status.rule"].with_context(active_test=False).search(
+            []
+        ).active = False
+        # the hook alone: no event automation on the leads the tests make
+        cls.env["base.automation"].search(
+            [("model_id.model", "in", ["crm.lead", "res.partner"])]
+        ).active = False
+        cls.status_lead_lost = cls._create_status(
+            "Test Lost", "t_lost", "lead", "lost", 4, fold=True
+        )
+
+    def _as_before_install(self, records):
+        """Take the statuses and the history of ``records`` (contacts or
+        leads) away, as before the addon was installed."""
+        self.env.flush_all()
+        for model_records in records:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET client_status_id = NULL WHERE id = ANY(%s)",
+                    SQL.identifier(model_records._table),
+                    model_records.ids,
+                )
+            )
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM client_status_history WHERE %s = ANY(%s)",
+                    SQL.identifier(model_records._client_status_history_field),
+                    model_records.ids,
+                )
+            )
+        for summary in self.env["client.status.summary"]._get_summary_models():
+            summary._rebuild()
+        self.env.invalidate_all()
+
+    def _won_lead(self, partner, **values):
+        lead = self.env["crm.lead"].create(
+            {"name": f"Won {partner.name}", "partner_id": partner.id, **values}
+        )
+        lead.write({"probability": 100})
+        return lead
+
+    def _rule_new(self):
+        """A contact rule: a won deal makes a client New."""
+        return self.env["client.status.rule"].create(
+            {
+                "name": "Test: a won deal",
+                "scope": "partner",
+                "status_id": self.status_new.id,
+                "condition_ids": [
+                    Command.create(
+                        {"metric": "won_count", "operator": ">=", "value": 1}
+                    )
+                ],
+            }
+        )
+
     def test_backfill_default_status_with_install_rows(self):
         partner_b_default = self._create_status_b(
             "B Default", "t_b_default", "partner", "prospect", is_default=True
@@ -19,21 +85,7 @@ class TestPostInitHook(ClientStatusCommon):
             "Open", "t_open_parent", "partner", "prospect", 9
         )
         partners = self.individual | self.client | partner_b
-        # as before the addon was installed: no status, no history
-        self.env.cr.execute(
-            "UPDATE res_partner SET client_status_id = NULL WHERE id IN %s",
-            [tuple(partners.ids)],
-        )
-        self.env.cr.execute(
-            "UPDATE crm_lead SET client_status_id = NULL WHERE id = %s", [self.lead.id]
-        )
-        self.env.cr.execute(
-            "DELETE FROM client_status_history WHERE partner_id IN %s OR lead_id = %s",
-            [tuple(partners.ids), self.lead.id],
-        )
-        for summary in self.env["client.status.summary"]._get_summary_models():
-            summary._rebuild()
-        self.env.invalidate_all()
+        self._as_before_install([partners, self.lead])
 
         post_init_hook(self.env)
 
@@ -63,3 +115,103 @@ class TestPostInitHook(ClientStatusCommon):
         post_init_hook(self.env)
         self.assertEqual(self.individual.client_status_id, self.status_regular)
         self.assertEqual(self.History.search_count([]), before)
+
+    def test_leads_get_the_status_of_their_state(self):
+        won = self._won_lead(self.client)
+        lost = self.env["crm.lead"].create(
+            {"name": "Lost Lead", "partner_id": self.individual.id}
+        )
+        lost.action_set_lost()
+        self.assertFalse(lost.active)
+        self.assertEqual(lost.probability, 0)
+        # a lost-kind status of the lead's company comes before the shared one
+        lead_b = self.env["crm.lead"].create(
+            {"name": "B Lost Lead", "company_id": self.company_b.id}
+        )
+        lead_b.action_set_lost()
+        lost_b = self._create_status_b("B Lost", "t_b_lost", "lead", "lost")
+        leads = self.lead | won | lost | lead_b
+        self._as_before_install([leads])
+
+        post_init_hook(self.env)
+
+        self.assertEqual(won.client_status_id, self.status_lead_won)
+        self.assertEqual(won.client_status_kind, "won")
+        self.assertEqual(lost.client_status_id, self.status_lead_lost)
+        self.assertEqual(lead_b.client_status_id, lost_b)
+        self.assertEqual(self.lead.client_status_id, self.status_lead_open)
+        for lead in leads:
+            rows = self._history(lead)
+            self.assertEqual(len(rows), 1, lead.name)
+            self.assertEqual(rows.source, "install")
+            self.assertEqual(rows.status_to_id, lead.client_status_id)
+        self._assert_summaries_match_history()
+
+    def test_contacts_get_the_status_of_their_deals(self):
+        rule = self._rule_new()
+        self._won_lead(self.client)
+        other = self.env["res.partner"].create({"name": "Not a client yet"})
+        self._as_before_install([self.client | self.client_contact | other])
+
+        post_init_hook(self.env)
+
+        self.assertEqual(self.client.client_status_id, self.status_new)
+        self.assertEqual(self.client.client_status_computed_id, self.status_new)
+        # the company's contacts take its status
+        self.assertEqual(self.client_contact.client_status_id, self.status_new)
+        # no rule matches: the default status
+        self.assertEqual(other.client_status_id, self.status_prospect)
+        installed, classified = self._history(self.client)
+        self.assertEqual(
+            (installed.source, installed.status_to_id),
+            ("install", self.status_prospect),
+        )
+        # the rules' change, as in any run: the rule and what it tested
+        self.assertEqual(
+            (classified.source, classified.status_to_id, classified.rule_id),
+            ("rule", self.status_new, rule),
+        )
+        self.assertIn(rule.name, self.client.client_status_explanation)
+        self.assertEqual(self._history(other).source, "install")
+        self._assert_summaries_match_history()
+
+    def test_large_database_classified_in_background(self):
+        self._rule_new()
+        self._won_lead(self.client)
+        self._as_before_install([self.client | self.client_contact | self.individual])
+        cron = self.env.ref("client_status.ir_cron_client_status_reclassify")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
+        with patch.object(hooks, "INSTALL_RECLASSIFY_LIMIT", 2):
+            post_init_hook(self.env)
+
+        # the install returns with the default status, the job starts now
+        self.assertEqual(self.client.client_status_id, self.status_prospect)
+        trigger = (
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        )
+        self.assertEqual(len(trigger), 1)
+        self.assertLessEqual(trigger.call_at, fields.Datetime.now())
+        runs = self.env["client.status.run"]._get_running()
+        while any(run.state == "running" for run in runs):
+            runs._process_batch()
+        self.assertEqual(self.client.client_status_id, self.status_new)
+        self.assertEqual(self.client_contact.client_status_id, self.status_new)
+        self.assertEqual(self.individual.client_status_id, self.status_prospect)
+        self.assertEqual(
+            self._history(self.client).mapped("source"), ["install", "rule"]
+        )
+
+    def test_daily_jobs_not_run_at_install(self):
+        for xmlid in [
+            "ir_cron_client_status_reclassify",
+            "ir_cron_client_status_escalate",
+            "ir_cron_client_status_follow_up",
+        ]:
+            cron = self.env.ref(f"client_status.{xmlid}")
+            # the night after the install (and, once run, a day later)
+            self.assertGreater(
+                cron.nextcall, cron.create_date + timedelta(hours=1), xmlid
+            )
+            self.assertGreater(cron.nextcall.date(), cron.create_date.date(), xmlid)
+            self.assertLess(cron.nextcall.hour, 6, xmlid)
