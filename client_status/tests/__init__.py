@@ -8,6 +8,8 @@ from . import test_client_status_history
 from . import test_client_status_i18n
 from . import test_client_status_import
 from . import test_client_status_kanban
+from . import test_client_status_lock
+from . import test_client_status_lock_tour
 from . import test_client_status_preset
 from . import test_client_status_rule
 from . import test_client_status_security
