@@ -319,3 +319,14 @@ class TestClientStatusLock(ClientStatusCommon):
             clients.write({"phone": "+1 555 0100"})
             self._drag(clients, self.status_regular)
         self.assertFalse(self._lock_updates(queries))
+
+    def test_cards_of_contacts_and_leads_show_the_signs(self):
+        for model, view in (
+            ("res.partner", "client_status.res_partner_view_kanban"),
+            ("crm.lead", "client_status.crm_lead_view_kanban"),
+        ):
+            arch = self.env[model].get_views([(self.env.ref(view).id, "kanban")])[
+                "views"
+            ]["kanban"]["arch"]
+            for field in ("client_status_lock_info", "client_status_computed_info"):
+                self.assertIn(f't-att-title="record.{field}.value"', arch)
