@@ -11,3 +11,5 @@ from . import res_partner
 from . import crm_lead
 from . import ir_fields_converter
 from . import base_automation
+from . import res_company
+from . import res_config_settings

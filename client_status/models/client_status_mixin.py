@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index
+from odoo.tools import SQL, create_index, format_date
 
 from .client_status import KINDS
 from .client_status_run import RECLASSIFY_BATCH_SIZE
@@ -15,6 +15,11 @@ _logger = logging.getLogger(__name__)
 
 # How soon the pending records are reclassified after their inputs change.
 PENDING_DELAY = timedelta(minutes=2)
+# The history sources of the changes that lock a status against the rules (a
+# person's decision); those of rules, automation and installation do not.
+LOCKING_SOURCES = ("manual", "import")
+# The fields of the lock: a write that sets them decides the lock itself.
+LOCK_FIELDS = {"client_status_locked", "client_status_locked_until"}
 
 
 class ClientStatusMixin(models.AbstractModel):
@@ -30,6 +35,11 @@ class ClientStatusMixin(models.AbstractModel):
     The context may name the origin of a change: ``client_status_source`` (one
     of the history sources, ``manual`` by default, ``import`` during an import)
     and ``client_status_reason`` (free text).
+
+    A manual or imported change locks the status against the rules for the
+    days its company sets per scope (``_client_status_lock``), unless the
+    same write sets the lock itself or the context says
+    ``client_status_lock=False``.
 
     The mixin also carries the rule engine's per-model part: the metric
     providers (``_client_status_metric_<name>``), the evaluation of compiled
@@ -91,7 +101,17 @@ class ClientStatusMixin(models.AbstractModel):
         copy=False,
         help="Rules do not change a locked status (until the given day, if any).",
     )
-    client_status_locked_until = fields.Date(string="Locked Until", copy=False)
+    client_status_locked_until = fields.Date(
+        string="Locked Until",
+        copy=False,
+        help="The last day the rules leave the status alone; empty: for good."
+        " Set for the days of the settings when the status is changed by hand.",
+    )
+    client_status_lock_info = fields.Char(
+        string="Lock",
+        compute="_compute_client_status_lock_info",
+        help="Until when the rules leave the status alone.",
+    )
     client_status_computed_id = fields.Many2one(
         "client.status",
         string="Status by Rules",
@@ -105,6 +125,10 @@ class ClientStatusMixin(models.AbstractModel):
         compute="_compute_client_status_rule_disagrees",
         store=True,
         help="The rules would give another status than the current one.",
+    )
+    client_status_computed_info = fields.Char(
+        string="Rules Would Give",
+        compute="_compute_client_status_computed_info",
     )
     client_status_pending = fields.Boolean(
         string="Status to Reclassify",
@@ -151,6 +175,36 @@ class ClientStatusMixin(models.AbstractModel):
             computed = record.client_status_computed_id
             record.client_status_rule_disagrees = bool(
                 computed and computed != record.client_status_id
+            )
+
+    @api.depends("client_status_locked", "client_status_locked_until")
+    def _compute_client_status_lock_info(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            until = record.client_status_locked_until
+            if not record.client_status_locked or (until and until < today):
+                # not locked, or no longer: the rules apply again
+                record.client_status_lock_info = False
+            elif record.client_status_locked_until:
+                record.client_status_lock_info = _(
+                    "Status locked until %(date)s: the rules leave it alone.",
+                    date=format_date(self.env, until),
+                )
+            else:
+                record.client_status_lock_info = _(
+                    "Status locked for good: the rules leave it alone."
+                )
+
+    @api.depends("client_status_rule_disagrees", "client_status_computed_id")
+    def _compute_client_status_computed_info(self):
+        for record in self:
+            record.client_status_computed_info = (
+                _(
+                    "The rules would give %(status)s.",
+                    status=record.client_status_computed_id.display_name,
+                )
+                if record.client_status_rule_disagrees
+                else False
             )
 
     def _compute_client_status_explanation(self):
@@ -268,6 +322,35 @@ class ClientStatusMixin(models.AbstractModel):
                         )
                     )
 
+    @api.onchange("client_status_id")
+    def _onchange_client_status_id_lock(self):
+        """Show on the form the lock a change of status gets when saved (the
+        user may change it first), and the stored lock again when the status
+        is put back. New records: ``create`` decides."""
+        for record in self:
+            origin = record._origin
+            if not origin:
+                continue
+            if record.client_status_id == origin.client_status_id:
+                record.client_status_locked = origin.client_status_locked
+                record.client_status_locked_until = origin.client_status_locked_until
+                continue
+            days = record._client_status_lock_days()
+            if (
+                days <= 0
+                or not record.filtered_domain(self._client_status_engine_domain())
+                or (
+                    record.client_status_locked
+                    and not record.client_status_locked_until
+                )
+            ):
+                continue
+            until = fields.Date.context_today(record) + timedelta(days=days)
+            if record.client_status_locked:
+                until = max(until, record.client_status_locked_until)
+            record.client_status_locked = True
+            record.client_status_locked_until = until
+
     @api.model
     def _read_group_client_status_id(self, statuses, domain):
         """Kanban columns: every active status of the scope, plus those the
@@ -283,9 +366,24 @@ class ClientStatusMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # a status chosen (not filled in by default) may lock the record
+        chosen = [
+            bool(vals.get("client_status_id")) and not LOCK_FIELDS & vals.keys()
+            for vals in vals_list
+        ]
         self._client_status_fill_defaults(vals_list)
         records = super().create(vals_list)
-        records._client_status_log_changes(dict.fromkeys(records.ids, (False, False)))
+        changed = records._client_status_log_changes(
+            dict.fromkeys(records.ids, (False, False))
+        )
+        chosen_ids = {
+            record.id for record, lock in zip(records, chosen, strict=True) if lock
+        }
+        # a default status is where the rules start from: no lock
+        changed.filtered(
+            lambda record: record.id in chosen_ids
+            and not record.client_status_id.is_default
+        )._client_status_lock_changes()
         return records
 
     def write(self, vals):
@@ -316,7 +414,11 @@ class ClientStatusMixin(models.AbstractModel):
             for record in self
         }
         res = super().write(vals)
-        self._client_status_log_changes(before, stamp="client_status_date" not in vals)
+        changed = self._client_status_log_changes(
+            before, stamp="client_status_date" not in vals
+        )
+        if not LOCK_FIELDS & vals.keys():
+            changed._client_status_lock_changes()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -402,7 +504,8 @@ class ClientStatusMixin(models.AbstractModel):
     def _client_status_log_changes(self, before, stamp=True):
         """Write the history rows of the records of ``self`` whose status
         differs from ``before`` and, with ``stamp``, set their
-        ``client_status_date`` (a write that sets it itself passes False).
+        ``client_status_date`` (a write that sets it itself passes False);
+        return those records.
 
         :param dict before: ``{record_id: (status_id, status_date)}`` as they
             were before the change
@@ -411,7 +514,7 @@ class ClientStatusMixin(models.AbstractModel):
             lambda rec: rec.client_status_id.id != before[rec.id][0]
         )
         if not changed:
-            return
+            return changed
         explanations = self.env.context.get("client_status_explanations") or {}
         reasons = changed._client_status_change_reasons()
         changes = [
@@ -438,6 +541,71 @@ class ClientStatusMixin(models.AbstractModel):
         if stamp:
             changed._client_status_stamp_date(now)
         changed.invalidate_recordset(["client_status_history_count"])
+        return changed
+
+    def _client_status_lock_changes(self):
+        """Lock the records of ``self``, whose status just changed, against
+        the rules when a person made the change (``LOCKING_SOURCES``), unless
+        the context says ``client_status_lock=False``."""
+        if (
+            not self
+            or self._client_status_source() not in LOCKING_SOURCES
+            or self.env.context.get("client_status_lock") is False
+        ):
+            return
+        self._client_status_lock()
+
+    def _client_status_lock_days(self):
+        """The days a manual change of the status of a record locks it: the
+        setting of its company for the scope (of the current company for a
+        record of no company); 0: no lock."""
+        self.ensure_one()
+        fname = f"client_status_lock_days_{self._client_status_scope}"
+        company = self.company_id or self.env.company
+        return company[fname] if fname in company._fields else 0
+
+    def _client_status_lock(self):
+        """Lock the statuses of the records of ``self`` the rules classify
+        until today plus the days of ``_client_status_lock_days``, in one
+        SQL statement (an ORM write would run write() and its automations a
+        second time for one change). A lock for good stays so, a lock until a
+        later day keeps its day; 0 days locks nothing."""
+        records = self.filtered_domain(self._client_status_engine_domain())
+        fname = f"client_status_lock_days_{self._client_status_scope}"
+        Company = self.env["res.company"]
+        if not records or fname not in Company._fields:
+            return
+        Company.flush_model([fname])
+        fnames = ["company_id", "client_status_locked", "client_status_locked_until"]
+        records.flush_recordset(fnames)
+        until = SQL(
+            "%s::date + %s",
+            fields.Date.context_today(self),
+            SQL.identifier("company", fname),
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s AS record
+                   SET client_status_locked = TRUE,
+                       client_status_locked_until = CASE
+                           WHEN record.client_status_locked IS NOT TRUE THEN %(until)s
+                           WHEN record.client_status_locked_until IS NULL THEN NULL
+                           ELSE GREATEST(record.client_status_locked_until, %(until)s)
+                       END
+                  FROM res_company AS company
+                 WHERE record.id = ANY(%(ids)s)
+                   AND company.id = COALESCE(record.company_id, %(company_id)s)
+                   AND %(days)s > 0
+                """,
+                table=SQL.identifier(self._table),
+                until=until,
+                ids=records.ids,
+                company_id=self.env.company.id,
+                days=SQL.identifier("company", fname),
+            )
+        )
+        records.invalidate_recordset(fnames[1:])
 
     def _client_status_set_links(self, fname, targets):
         """Set the technical many2one ``fname`` of the records of ``self`` to

@@ -2,14 +2,16 @@ from . import test_client_status
 from . import test_client_status_analytics
 from . import test_client_status_archive
 from . import test_client_status_automation
-from . import test_client_status_catalogue_tour
 from . import test_client_status_blacklist
 from . import test_client_status_cadence
+from . import test_client_status_catalogue_tour
 from . import test_client_status_history
 from . import test_client_status_i18n
 from . import test_client_status_import
 from . import test_client_status_kanban
 from . import test_client_status_lang_tour
+from . import test_client_status_lock
+from . import test_client_status_lock_tour
 from . import test_client_status_preset
 from . import test_client_status_rule
 from . import test_client_status_security

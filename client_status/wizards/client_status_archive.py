@@ -67,8 +67,12 @@ class ClientStatusArchive(models.TransientModel):
             "Status %(statuses)s archived",
             statuses=", ".join(self.status_ids.mapped("name")),
         )
+        # catalogue upkeep, not a judgement on each client: no lock against
+        # the rules (a preset's rules classify the records moved)
         records.with_context(
-            client_status_source="manual", client_status_reason=reason
+            client_status_source="manual",
+            client_status_reason=reason,
+            client_status_lock=False,
         ).write({"client_status_id": self.target_status_id.id})
         # write, not action_archive(): if records the user cannot see still
         # have the statuses, this raises and nothing is moved.
