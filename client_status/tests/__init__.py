@@ -9,6 +9,7 @@ from . import test_client_status_i18n
 from . import test_client_status_import
 from . import test_client_status_kanban
 from . import test_client_status_preset
+from . import test_client_status_preset_tour
 from . import test_client_status_rule
 from . import test_client_status_security
 from . import test_client_status_tour
