@@ -16,7 +16,7 @@ class TestClientStatusArchive(ClientStatusCommon):
         if reason:
             form.reason = reason
         wizard = form.save()
-        wizard.action_confirm()
+        self.action = wizard.action_confirm()
         return wizard
 
     def test_archive_used_status_moves_records_first(self):
@@ -139,3 +139,39 @@ class TestClientStatusArchive(ClientStatusCommon):
         status = self._create_status("Never Used", "t_never", "partner", "customer", 9)
         status.unlink()
         self.assertEqual(status.exists(), self.Status)
+
+    def test_archive_says_how_many_records_moved(self):
+        archived_partner = self.env["res.partner"].create(
+            {
+                "name": "Archived Client",
+                "client_status_id": self.status_new.id,
+                "active": False,
+            }
+        )
+        self.individual.client_status_id = self.status_new
+        self._archive_with_wizard(self.status_new, self.status_regular)
+        self.assertEqual(archived_partner.client_status_id, self.status_regular)
+        self.assertEqual(self.action["tag"], "display_notification")
+        self.assertEqual(
+            self.action["params"]["message"], "2 records moved to Test Regular."
+        )
+        self.assertEqual(
+            self.action["params"]["next"], {"type": "ir.actions.act_window_close"}
+        )
+
+    def test_archive_archives_the_rules_of_the_statuses(self):
+        Rule = self.env["client.status.rule"]
+        rule = Rule.create(
+            {"name": "Gives New", "scope": "partner", "status_id": self.status_new.id}
+        )
+        other = Rule.create(
+            {
+                "name": "Gives Regular",
+                "scope": "partner",
+                "status_id": self.status_regular.id,
+            }
+        )
+        self.individual.client_status_id = self.status_new
+        self._archive_with_wizard(self.status_new, self.status_regular)
+        self.assertFalse(rule.active)
+        self.assertTrue(other.active)

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 class ClientStatusArchive(models.TransientModel):
     """Archive statuses that records still use: move those records (archived
     ones included) to another status of the same scope, with their history
-    rows, then archive the statuses."""
+    rows, then archive the statuses and their rules."""
 
     _name = "client.status.archive"
     _description = "Archive Client Statuses"
@@ -74,7 +74,29 @@ class ClientStatusArchive(models.TransientModel):
             client_status_reason=reason,
             client_status_lock=False,
         ).write({"client_status_id": self.target_status_id.id})
+        self._archive_statuses(self.status_ids)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Statuses archived"),
+                "message": _(
+                    "%(count)s records moved to %(status)s.",
+                    count=len(records),
+                    status=self.target_status_id.display_name,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _archive_statuses(self, statuses):
+        """Archive ``statuses`` and the rules that give them: a rule must not
+        give a status nobody can choose any more."""
+        self.env["client.status.rule"].search(
+            [("status_id", "in", statuses.ids)]
+        ).write({"active": False})
         # write, not action_archive(): if records the user cannot see still
         # have the statuses, this raises and nothing is moved.
-        self.status_ids.write({"active": False})
-        return {"type": "ir.actions.act_window_close"}
+        statuses.write({"active": False})

@@ -1,7 +1,10 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..models.client_status import PRESETS
 
@@ -17,8 +20,11 @@ PRESET_DEFAULTS = {
 class ClientStatusPreset(models.TransientModel):
     """Load a ready catalogue: unarchive its statuses (and its rules), make
     its default status the scope's, and keep or archive the other statuses
-    of the scope (those in use through the archive wizard, which moves their
-    records first). Loading a preset again changes nothing."""
+    of the scope. The records of each status it archives move to the status
+    of the preset the user maps it to (one line per status in use), with
+    their history rows; blacklisted records never leave a blacklist status,
+    and no two active statuses of the scope keep one name. Loading a preset
+    again changes nothing."""
 
     _name = "client.status.preset"
     _description = "Load a Client Status Preset"
@@ -33,7 +39,8 @@ class ClientStatusPreset(models.TransientModel):
         required=True,
         default="keep",
         help="What to do with the statuses of the scope that are not in the"
-        " preset; records in an archived status move to another one first.",
+        " preset; records in an archived status move to another one first."
+        " A status named like one of the preset is archived either way.",
     )
     default_status_id = fields.Many2one(
         "client.status", compute="_compute_statuses", string="Default Status"
@@ -48,6 +55,14 @@ class ClientStatusPreset(models.TransientModel):
         "client.status",
         compute="_compute_statuses",
         string="Other Statuses of the Scope",
+    )
+    line_ids = fields.One2many(
+        "client.status.preset.line",
+        "wizard_id",
+        string="Records to Move",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
     )
 
     @api.depends("preset")
@@ -71,6 +86,25 @@ class ClientStatusPreset(models.TransientModel):
             wizards.status_ids = statuses
             wizards.other_status_ids = others
 
+    @api.depends("preset", "others")
+    def _compute_line_ids(self):
+        for wizard in self:
+            replaced = wizard._get_replaced_statuses()
+            targets = wizard._get_default_targets(replaced)
+            counts = replaced._get_usage_counts(with_archived=True)
+            wizard.line_ids = [Command.clear()] + [
+                Command.create(
+                    {
+                        "sequence": sequence,
+                        "status_id": status.id,
+                        "record_count": counts[status.id],
+                        "target_status_id": targets[status].id,
+                    }
+                )
+                for sequence, status in enumerate(replaced)
+                if counts[status.id]
+            ]
+
     def action_load(self):
         self.ensure_one()
         default = self.default_status_id
@@ -79,11 +113,28 @@ class ClientStatusPreset(models.TransientModel):
                 _(
                     "The statuses of the preset %(preset)s were deleted: it cannot be"
                     " loaded.",
-                    preset=dict(
-                        self._fields["preset"]._description_selection(self.env)
-                    )[self.preset],
+                    preset=self._get_preset_name(),
                 )
             )
+        # the plan is computed again here: the lines only bring the user's
+        # choices of targets, checked against it
+        replaced = self._get_replaced_statuses()
+        targets = self._get_default_targets(replaced)
+        chosen = {line.status_id: line.target_status_id for line in self.line_ids}
+        for status in replaced.filtered(lambda status: status.kind != "blacklist"):
+            target = chosen.get(status)
+            if not target:
+                continue
+            if target not in self.status_ids:
+                raise UserError(
+                    _(
+                        "The records of %(status)s can only move to a status of the"
+                        " preset %(preset)s.",
+                        status=status.display_name,
+                        preset=self._get_preset_name(),
+                    )
+                )
+            targets[status] = target
         self.status_ids.filtered(lambda status: not status.active).write(
             {"active": True}
         )
@@ -98,15 +149,128 @@ class ClientStatusPreset(models.TransientModel):
             )
             previous.is_default = False
             default.is_default = True
-        if self.others == "archive" and self.other_status_ids:
-            # the statuses in use go through the archive wizard
-            action = self.other_status_ids.action_archive()
-            if isinstance(action, dict):
-                action["context"] = dict(
-                    action["context"], default_target_status_id=default.id
+        moved = self._move_records(targets)
+        archived = replaced.filtered(lambda status: targets[status])
+        self.env["client.status.archive"]._archive_statuses(archived)
+        return self._get_done_action(moved, replaced - archived)
+
+    def _get_preset_name(self):
+        """The name of the preset, in the user's language."""
+        return dict(self._fields["preset"]._description_selection(self.env))[
+            self.preset
+        ]
+
+    def _get_replaced_statuses(self):
+        """Return the statuses of the scope the preset replaces: all the
+        others with "Archive them", else those named like a status of the
+        preset (no two active statuses of a scope share a name)."""
+        # _origin: in the form, the wizard is a new record
+        others = self.other_status_ids._origin
+        if self.others == "archive":
+            return others
+        same_names = self._get_same_names(others)
+        return others.filtered(lambda status: same_names[status.id])
+
+    def _get_same_names(self, statuses):
+        """Map the id of each status of ``statuses`` to the statuses of the
+        preset that have its name in some language (case-insensitive), in
+        one query."""
+        same_names = defaultdict(lambda: self.env["client.status"])
+        preset_statuses = self.status_ids._origin
+        if not statuses or not preset_statuses:
+            return same_names
+        self.env["client.status"].flush_model(["name"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT status.id, preset_status.id
+                  FROM client_status AS status
+                  JOIN client_status AS preset_status
+                    ON EXISTS (
+                           SELECT FROM jsonb_each_text(status.name) AS name,
+                                       jsonb_each_text(preset_status.name) AS other
+                            WHERE lower(name.value) = lower(other.value)
+                       )
+                 WHERE status.id IN %(statuses)s
+                   AND preset_status.id IN %(preset_statuses)s
+                """,
+                statuses=tuple(statuses.ids),
+                preset_statuses=tuple(preset_statuses.ids),
+            )
+        )
+        for status_id, preset_status_id in self.env.cr.fetchall():
+            same_names[status_id] |= preset_statuses.browse(preset_status_id)
+        return same_names
+
+    def _get_default_targets(self, statuses):
+        """Map each status of ``statuses`` to the status of the preset its
+        records move to by default: for a blacklist-kind status, the preset's
+        blacklist-kind status (none: the status is kept, its records never
+        leave a blacklist); for the others, a status of the same kind and the
+        same name in some language, else of the same kind (the preset's
+        default first), else the preset's default."""
+        same_names = self._get_same_names(statuses)
+        preset_statuses = self.status_ids._origin
+        default = self.default_status_id._origin
+        targets = {}
+        for status in statuses:
+            of_kind = preset_statuses.filtered(
+                lambda preset_status, kind=status.kind: preset_status.kind == kind
+            )
+            if status.kind == "blacklist":
+                targets[status] = of_kind[:1]
+                continue
+            named = of_kind & same_names[status.id]
+            # among the statuses of the kind, the preset's default first
+            of_kind = (of_kind & default) or of_kind
+            targets[status] = named[:1] or of_kind[:1] or default
+        return targets
+
+    def _move_records(self, targets):
+        """Move the records (archived ones too) of each status of ``targets``
+        to its target, one write per target, with history rows naming the
+        preset. Return the number of records moved."""
+        statuses_by_target = defaultdict(lambda: self.env["client.status"])
+        for status, target in targets.items():
+            if target:
+                statuses_by_target[target] |= status
+        model = self.env["client.status"]._get_status_models()[self.scope]
+        records = self.env[model].with_context(
+            active_test=False,
+            client_status_source="manual",
+            client_status_reason=_(
+                "Preset %(preset)s loaded", preset=self._get_preset_name()
+            ),
+        )
+        moved = 0
+        for target, statuses in statuses_by_target.items():
+            to_move = records.search([("client_status_id", "in", statuses.ids)])
+            to_move.write({"client_status_id": target.id})
+            moved += len(to_move)
+        return moved
+
+    def _get_done_action(self, moved, kept):
+        """The notification saying what the load did, then a reload of the
+        view behind the wizard."""
+        messages = [_("%(count)s records moved to another status.", count=moved)]
+        if kept:
+            messages.append(
+                _(
+                    "Kept active: %(statuses)s (records never leave a blacklist"
+                    " status, and the preset has none).",
+                    statuses=", ".join(kept.mapped("display_name")),
                 )
-                return action
-        return {"type": "ir.actions.client", "tag": "reload"}
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Preset %(preset)s loaded", preset=self._get_preset_name()),
+                "message": " ".join(messages),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _activate_rules(self):
         """Unarchive the rules the module ships for the preset's statuses
