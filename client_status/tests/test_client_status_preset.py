@@ -226,6 +226,13 @@ class TestClientStatusPreset(ClientStatusCommon):
         self.assertTrue(self.lifecycle_blacklist.active)
         self.assertFalse(self.lifecycle_new.active)
         self.assertEqual(self.lifecycle_client.client_status_id, self.call_potential)
+        # catalogue upkeep: the preset's rules may classify the records moved
+        self.assertFalse(to_move.filtered("client_status_locked"))
+        # the reason is read in the reader's language
+        row = self._history(self.lifecycle_client)[-1]
+        self.assertEqual(
+            row.with_context(lang="en_US").reason, "Preset Outbound Calls loaded"
+        )
         # the rules of the archived statuses are archived with them
         rules = self.env["client.status.rule"].with_context(active_test=False)
         lifecycle_rules = rules.search([("status_id.preset", "=", "lifecycle")])

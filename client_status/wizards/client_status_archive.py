@@ -63,9 +63,13 @@ class ClientStatusArchive(models.TransientModel):
             .with_context(active_test=False)
             .search([("client_status_id", "in", self.status_ids.ids)])
         )
-        reason = self.reason or _(
-            "Status %(statuses)s archived",
-            statuses=", ".join(self.status_ids.mapped("name")),
+        statuses = self.status_ids
+        # the user's words as written, else ours in every language
+        reason = self.reason or self.env["client.status.history"]._translate_reason(
+            lambda env: env._(
+                "Status %(statuses)s archived",
+                statuses=", ".join(statuses.with_env(env).mapped("name")),
+            )
         )
         # catalogue upkeep, not a judgement on each client: no lock against
         # the rules (a preset's rules classify the records moved)

@@ -235,12 +235,20 @@ class ClientStatusPreset(models.TransientModel):
             if target:
                 statuses_by_target[target] |= status
         model = self.env["client.status"]._get_status_models()[self.scope]
+        # catalogue upkeep, not a judgement on each client: no lock against
+        # the rules (the preset's rules classify the records moved)
         records = self.env[model].with_context(
             active_test=False,
             client_status_source="manual",
-            client_status_reason=_(
-                "Preset %(preset)s loaded", preset=self._get_preset_name()
+            client_status_reason=self.env[
+                "client.status.history"
+            ]._translate_reason(
+                lambda env: env._(
+                    "Preset %(preset)s loaded",
+                    preset=self.with_env(env)._get_preset_name(),
+                )
             ),
+            client_status_lock=False,
         )
         moved = 0
         for target, statuses in statuses_by_target.items():
