@@ -21,4 +21,5 @@ from . import test_demo_data
 from . import test_packaging
 from . import test_post_init_hook
 from . import test_res_partner
+from . import test_res_partner_tour
 from . import test_screenshots

@@ -216,6 +216,8 @@ class TestClientStatusPreset(ClientStatusCommon):
         to_move = self._partners_of(
             self.Status.search([("scope", "=", "partner"), ("kind", "!=", "blacklist")])
         )
+        # set by hand in the setup: unlocked, to see that the load locks none
+        to_move.client_status_locked = False
         action = self._load("outbound", others="archive")
         self._assert_moved(action, len(to_move))
         self.assertIn("Test Blacklist", action["params"]["message"])
