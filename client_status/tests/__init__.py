@@ -7,6 +7,7 @@ from . import test_client_status_cadence
 from . import test_client_status_history
 from . import test_client_status_i18n
 from . import test_client_status_import
+from . import test_client_status_import_tour
 from . import test_client_status_kanban
 from . import test_client_status_preset
 from . import test_client_status_rule
