@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .client_status import SCOPES
@@ -55,8 +56,13 @@ class ClientStatusDuration(models.Model):
 
     @api.model
     def _get_figures(self, statuses, companies):
-        """``{status id: (average days, median days)}`` over the changes of
-        ``companies`` (and of no company) that left one of ``statuses``.
+        """``{status id: (average days, median days)}`` over the periods in
+        one of ``statuses`` of records of ``companies`` (and of no company):
+        the periods that ended (the changes that left the status, from the
+        summary) and the current periods of the records that still have it
+        (until now, see :meth:`_current_periods_sql`). Without them, a status
+        nobody left in the period, as after the installation, would read 0
+        days however long its records have had it.
 
         The median is the one of the days to a tenth (as the figures show):
         the middle of the histogram, the mean of its two middle values for an
@@ -73,16 +79,25 @@ class ClientStatusDuration(models.Model):
                 ("company_id", "in", companies.ids),
             ]
         )
+        periods = [
+            SQL(
+                """
+                SELECT status_id, days, record_count AS n, days_total AS total
+                  FROM client_status_duration
+                 WHERE id IN %s
+                """,
+                query.subselect(),
+            ),
+            *self._current_periods_sql(statuses, companies),
+        ]
         self.env.cr.execute(
             SQL(
                 """
-                WITH histogram AS (
-                    SELECT status_id, days, sum(record_count) AS n,
-                           sum(days_total) AS total
-                      FROM client_status_duration
-                     WHERE id IN %(rows)s
+                WITH periods AS (%(periods)s), histogram AS (
+                    SELECT status_id, days, sum(n) AS n, sum(total) AS total
+                      FROM periods
                      GROUP BY status_id, days
-                    HAVING sum(record_count) > 0
+                    HAVING sum(n) > 0
                 ), running AS (
                     SELECT status_id, days, total,
                            sum(n) OVER (PARTITION BY status_id ORDER BY days)
@@ -98,10 +113,53 @@ class ClientStatusDuration(models.Model):
                   FROM running
                  GROUP BY status_id
                 """,
-                rows=query.subselect(),
+                periods=SQL(" UNION ALL ").join(periods),
             )
         )
         return {
             status_id: (float(average), float(median))
             for status_id, average, median in self.env.cr.fetchall()
         }
+
+    @api.model
+    def _current_periods_sql(self, statuses, companies):
+        """The current periods in ``statuses`` of the active records of
+        ``companies`` (and of no company), from the day they got their
+        status until now: a list of SQL relations of columns ``status_id``,
+        ``days`` (to a tenth), ``n`` and ``total`` (the exact days), one per
+        model of statuses."""
+        now = fields.Datetime.now()
+        relations = []
+        for model_name in self.env["client.status"]._get_status_models().values():
+            # sudo: figures, not records; the summary counts everyone's
+            # changes likewise (statuses and companies are the user's own)
+            Model = self.env[model_name].sudo()
+            Model.flush_model()
+            query = Model._search(
+                expression.AND(
+                    [
+                        [
+                            ("client_status_id", "in", statuses.ids),
+                            ("client_status_date", "!=", False),
+                        ],
+                        ["|", ("company_id", "=", False)]
+                        + [("company_id", "in", companies.ids)],
+                    ]
+                )
+            )
+            # never below 0 (a status dated after now by a server's clock)
+            days = SQL(
+                "greatest(EXTRACT(EPOCH FROM %s - %s) / 86400.0, 0)",
+                now,
+                SQL.identifier(Model._table, "client_status_date"),
+            )
+            query.groupby = SQL("1, 2")
+            relations.append(
+                query.select(
+                    SQL.identifier(Model._table, "client_status_id"),
+                    SQL("round(%s, 1)", days),
+                    SQL("count(*)"),
+                    SQL("sum(%s)::float8", days),
+                )
+            )
+        return relations

@@ -1,6 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from .client_status import SCOPES
@@ -35,6 +35,26 @@ class ClientStatusTransition(models.Model):
     direction = fields.Selection(DIRECTIONS, readonly=True)
     source = fields.Selection(SOURCES, readonly=True)
     transition_count = fields.Integer(string="Changes", readonly=True, aggregator="sum")
+
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
+        """Say which side of a change a status is on: the headers of the
+        matrix read "From: New" and "To: Regular", and a first status, which
+        has no previous one, "(first status)" rather than "None"."""
+        super()._read_group_format_result(rows_dict, lazy_groupby)
+        for row in rows_dict:
+            if "status_from_id" in lazy_groupby:
+                status = row["status_from_id"]
+                row["status_from_id"] = (
+                    (status[0], _("From: %(status)s", status=status[1]))
+                    if status
+                    else (False, _("(first status)"))
+                )
+            if "status_to_id" in lazy_groupby and row["status_to_id"]:
+                status = row["status_to_id"]
+                row["status_to_id"] = (
+                    status[0],
+                    _("To: %(status)s", status=status[1]),
+                )
 
     def action_open_history(self):
         """The status changes the row counts."""

@@ -268,14 +268,62 @@ class TestClientStatusAnalytics(ClientStatusCommon):
 
     def test_time_in_status(self):
         self._hand_built_history()
-        # New: 6 days (buyer), 20 days (other); Regular: 43 days
-        self.assertEqual(self.status_new.days_average, 13.0)
-        self.assertEqual(self.status_new.days_median, 13.0)
-        self.assertEqual(self.status_regular.days_average, 43.0)
-        self.assertEqual(self.status_inactive.days_average, 0.0)
-        with freeze_time("2026-03-13 10:00:00"):
+        with freeze_time("2026-03-13 09:00:00"):
+            # New: 6 days (buyer), 20 days (other); Regular: 43 days
+            self.assertEqual(self.status_new.days_average, 13.0)
+            self.assertEqual(self.status_new.days_median, 13.0)
+            self.assertEqual(self.status_regular.days_average, 43.0)
+            # nobody left Inactive: the buyer has had it for 12 days
+            self.assertEqual(self.status_inactive.days_average, 12.0)
+            self.assertEqual(self.status_inactive.days_median, 12.0)
             self.buyer.invalidate_recordset(["client_status_days"])
             self.assertEqual(self.buyer.client_status_days, 12)
+
+    def test_time_in_status_counts_current_periods(self):
+        """The records that still have a status count with the days they have
+        had it so far, beside the periods that ended: a status nobody left
+        (as after the installation) does not read 0 days."""
+        self._hand_built_history()
+        in_b = self.env["res.partner"].create(
+            {"name": "B Client", "is_company": True, "company_id": self.company_b.id}
+        )
+        archived = self.env["res.partner"].create({"name": "Gone", "is_company": True})
+        self._move(self.other, self.status_regular, "2026-03-03 09:00:00")
+        self._move(in_b, self.status_regular, "2026-03-03 09:00:00")
+        self._move(archived, self.status_regular, "2026-03-03 09:00:00")
+        archived.action_archive()
+        Duration = self.env["client.status.duration"]
+        with freeze_time("2026-03-13 09:00:00"):
+            # Regular: 43 days (buyer, ended), 10 days so far (other); the
+            # company B client counts for company B only, archived records not
+            self.assertEqual(
+                Duration._get_figures(self.status_regular, self.company),
+                {self.status_regular.id: (26.5, 26.5)},
+            )
+            self.assertEqual(
+                Duration._get_figures(
+                    self.status_regular, self.company | self.company_b
+                ),
+                {self.status_regular.id: (21.0, 10.0)},
+            )
+            # the list of the times in status reads them
+            statuses = self.Status.with_user(self.salesman).search_read(
+                [("id", "=", self.status_regular.id)], ["days_average", "days_median"]
+            )
+            self.assertEqual(
+                (statuses[0]["days_average"], statuses[0]["days_median"]), (26.5, 26.5)
+            )
+        # leads too
+        qualified = self._create_status(
+            "Test Qualified", "t_qualified", "lead", "open", 2
+        )
+        lead = self.env["crm.lead"].create({"name": "Current Lead"})
+        self._move(lead, qualified, "2026-03-11 21:00:00")
+        with freeze_time("2026-03-13 09:00:00"):
+            self.assertEqual(
+                Duration._get_figures(qualified, self.company),
+                {qualified.id: (1.5, 1.5)},
+            )
 
     def test_median_of_the_days(self):
         """The median is the middle of the days (the mean of the two middle
@@ -310,6 +358,62 @@ class TestClientStatusAnalytics(ClientStatusCommon):
             Duration._get_figures(self.status_regular, self.company),
             {self.status_regular.id: (3.25, 3.25)},
         )
+
+    def test_transitions_matrix_headers(self):
+        """The matrix says From and To in its headers, and a first status
+        (no previous one) is not a "None" row; by default it counts the
+        changes of status only."""
+        self._hand_built_history()
+        with freeze_time("2026-01-05 09:00:00"):
+            self.env["res.partner"].create({"name": "Newcomer", "is_company": True})
+        Transition = self.env["client.status.transition"]
+        domain = [
+            ("scope", "=", "partner"),
+            ("date", ">=", "2026-01-01"),
+            ("date", "<", "2026-02-01"),
+        ]
+        groups = Transition.read_group(
+            domain,
+            ["transition_count:sum"],
+            ["status_from_id", "status_to_id"],
+            lazy=False,
+        )
+        self.assertEqual(
+            {
+                (group["status_from_id"][1], group["status_to_id"][1]): (
+                    group["transition_count"]
+                )
+                for group in groups
+            },
+            {
+                ("From: Test Prospect", "To: Test New"): 2,
+                ("From: Test New", "To: Test Regular"): 1,
+                ("From: Test New", "To: Test Prospect"): 1,
+                ("(first status)", "To: Test Prospect"): 1,
+            },
+        )
+        first = next(group for group in groups if not group["status_from_id"][0])
+        self.assertEqual(Transition.search_count(first["__domain"]), 1)
+        # the matrix opens on the changes of status: first statuses apart
+        action = self.env.ref("client_status.client_status_transition_action")
+        self.assertIn("'search_default_filter_changes': 1", action.context)
+        search = Transition.get_views([(False, "search")])["views"]["search"]["arch"]
+        self.assertIn('name="filter_changes"', search)
+        self.assertIn('name="filter_first"', search)
+
+    def test_upgrades_graph_is_a_bar_chart_of_counts(self):
+        """Upgrades and downgrades side by side, month by month, as whole
+        numbers (the graph's axis of a float field reads "2.00")."""
+        action = self.env.ref("client_status.client_status_transition_action_movement")
+        self.assertEqual(action.view_mode.split(",")[0], "graph")
+        graph = self.env["client.status.transition"].get_views([(False, "graph")])
+        arch = graph["views"]["graph"]["arch"]
+        self.assertIn('type="bar"', arch)
+        self.assertIn('stacked="0"', arch)
+        self.assertIn('interval="month"', arch)
+        self.assertIn('widget="client_status_count"', arch)
+        fields = self.env["client.status.transition"].fields_get(["transition_count"])
+        self.assertEqual(fields["transition_count"]["type"], "integer")
 
     def test_lost_customer_shows_last_won_deal(self):
         lead = self.env["crm.lead"].create(

@@ -18,10 +18,10 @@ class TestClientStatusImport(ClientStatusCommon):
         cls.env["res.lang"]._activate_lang("pl_PL")
         cls.status_regular.update_field_translations("name", {"pl_PL": "Stały test"})
 
-    def _import(self, rows, model="res.partner"):
+    def _import(self, rows, model="res.partner", **context):
         return (
             self.env[model]
-            .with_context(import_file=True)
+            .with_context(import_file=True, **context)
             .load(["name", "client_status_id"], rows)
         )
 
@@ -71,6 +71,59 @@ class TestClientStatusImport(ClientStatusCommon):
         self.assertEqual(lead_result["messages"], [])
         lead = self.env["crm.lead"].browse(lead_result["ids"])
         self.assertEqual(lead.client_status_id, self.status_lead_open)
+
+    def test_possible_values_of_the_importing_scope(self):
+        """ "See possible values" of an unknown status lists the statuses of
+        the importing model's scope, not the other scope's."""
+        for model, scope in (("res.partner", "partner"), ("crm.lead", "lead")):
+            result = self._import([["Unknown", "Gold Client"]], model=model)
+            (message,) = result["messages"]
+            action = message["moreinfo"]
+            self.assertEqual(action["res_model"], "client.status")
+            self.assertEqual(action["domain"], [("scope", "=", scope)])
+            possible = self.env["client.status"].search(action["domain"])
+            self.assertIn(
+                self.status_new if scope == "partner" else self.status_lead_open,
+                possible,
+            )
+            self.assertEqual(set(possible.mapped("scope")), {scope})
+
+    def test_create_new_values_refused(self):
+        """ "Create new values" does not create a status from a name alone: a
+        clear error names the value, nothing is imported, no status created."""
+        statuses = self.Status.with_context(active_test=False).search_count([])
+        count = self.env["res.partner"].search_count([])
+        for model, scope_label in (("res.partner", "Contacts"), ("crm.lead", "Leads")):
+            result = self._import(
+                [
+                    ["Good", "t_new" if model == "res.partner" else "t_open"],
+                    ["Bad", "Gold Client"],
+                ],
+                model=model,
+                name_create_enabled_fields={"client_status_id": True},
+            )
+            self.assertEqual(result["ids"], False)
+            (message,) = result["messages"]
+            self.assertEqual(message["type"], "error")
+            self.assertEqual(message["rows"], {"from": 1, "to": 1})
+            self.assertIn(
+                f"The client status “Gold Client” does not exist for {scope_label},"
+                " and an import does not create statuses",
+                message["message"],
+            )
+            self.assertEqual(message["value"], "Gold Client")
+        self.assertEqual(
+            self.Status.with_context(active_test=False).search_count([]), statuses
+        )
+        self.assertEqual(self.env["res.partner"].search_count([]), count)
+        # a known value is still imported with the option on
+        result = self._import(
+            [["Known", "Test Regular"]],
+            name_create_enabled_fields={"client_status_id": True},
+        )
+        self.assertEqual(result["messages"], [])
+        partner = self.env["res.partner"].browse(result["ids"])
+        self.assertEqual(partner.client_status_id, self.status_regular)
 
     def test_export_columns(self):
         with freeze_time("2026-03-01 09:00:00"):
