@@ -142,6 +142,10 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         found = self.Status.with_context(client_status_scope="partner").name_search(
             "Test Reg", args=[("kind", "=", "customer")], operator="ilike", limit=8
         )
-        self.assertEqual([status_id for status_id, __ in found], self.status_regular.ids)
+        self.assertEqual(
+            [status_id for status_id, __ in found], self.status_regular.ids
+        )
         found = self.Status.name_search(name="Test Open", args=[("scope", "=", "lead")])
-        self.assertEqual([status_id for status_id, __ in found], self.status_lead_open.ids)
+        self.assertEqual(
+            [status_id for status_id, __ in found], self.status_lead_open.ids
+        )
