@@ -1,3 +1,4 @@
 from . import client_status_archive
 from . import client_status_reclassify_preview
 from . import client_status_preset
+from . import client_status_clarify
