@@ -35,4 +35,6 @@ export class ClientStatusStatusBarField extends StatusBarField {
 registry.category("fields").add("client_status_statusbar", {
     ...statusBarField,
     component: ClientStatusStatusBarField,
+    // the look of the status bar (its styles follow that class)
+    additionalClasses: ["o_field_statusbar"],
 });
