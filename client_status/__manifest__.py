@@ -27,6 +27,7 @@
         "wizards/client_status_archive_views.xml",
         "wizards/client_status_reclassify_preview_views.xml",
         "wizards/client_status_preset_views.xml",
+        "wizards/client_status_clarify_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [

@@ -114,6 +114,7 @@ class CrmLead(models.Model):
         leads.filtered(
             lambda lead: lead.client_status_kind == "waiting"
         )._client_status_plan_clarification()
+        leads._client_status_close_deals()
         return leads
 
     def write(self, vals):
@@ -135,6 +136,8 @@ class CrmLead(models.Model):
             (waiting - now_waiting).clarification_activity_id.exists().unlink()
         elif {"clarification_deadline", "clarification_topic"} & vals.keys():
             waiting._client_status_plan_clarification()
+        if "client_status_id" in vals:
+            self._client_status_close_deals()
         return res
 
     def unlink(self):
@@ -149,6 +152,31 @@ class CrmLead(models.Model):
             self._client_status_mark_pending()
             self.partner_id.commercial_partner_id._client_status_mark_pending()
         return res
+
+    def action_client_status_change(self, status_id):
+        """What the web client does before giving the leads of ``self`` the
+        status ``status_id`` (a kanban drop, a click in the status bar): the
+        dialog to open, or False to write the status at once.
+
+        A waiting-kind status asks what to clarify and by when (the
+        clarification wizard writes everything at once); a lost-kind status
+        asks the lost reason (crm's *Mark Lost* wizard, whose *Mark as Lost*
+        gives the lost-kind status through the automation rules)."""
+        status = self.env["client.status"].browse(status_id).exists()
+        if not status or not self:
+            return False
+        if status.kind == "waiting":
+            return self.env["client.status.clarify"]._action_open(self, status)
+        if status.kind == "lost" and self.filtered("active"):
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "crm.crm_lead_lost_action"
+            )
+            action["context"] = {
+                "dialog_size": "medium",
+                "default_lead_ids": self.filtered("active").ids,
+            }
+            return action
+        return False
 
     def _client_status_change_reasons(self):
         # entering a waiting status: the question is the reason
@@ -249,6 +277,27 @@ class CrmLead(models.Model):
                     "Answer from the client: %(answer)s", answer=answer
                 )
             ).client_status_id = target
+
+    def _client_status_close_deals(self):
+        """Keep the pipeline true to statuses a person set (by hand, drag and
+        drop or import): leads of ``self`` given a won-kind status are marked
+        won (won stage, 100 %), those given a lost-kind status are marked
+        lost (archived). Changes made by the rules or the automation rules
+        (which themselves follow won and lost deals) are left alone, so that
+        nothing loops."""
+        if self._client_status_source() not in ("manual", "import"):
+            return
+        to_win = self.filtered(
+            lambda lead: lead.client_status_kind == "won"
+            and (lead.probability < 100 or not lead.active)
+        )
+        to_lose = self.filtered(
+            lambda lead: lead.client_status_kind == "lost" and lead.active
+        )
+        if to_win:
+            to_win.action_set_won()
+        if to_lose:
+            to_lose.action_set_lost()
 
     # ------------------------------------------------------------------
     # Event transitions, called by the automation rules of

@@ -18,6 +18,8 @@ from . import test_client_status_preset_tour
 from . import test_client_status_rule
 from . import test_client_status_security
 from . import test_client_status_tour
+from . import test_crm_lead_status
+from . import test_crm_lead_status_tour
 from . import test_demo_data
 from . import test_packaging
 from . import test_post_init_hook

@@ -1,4 +1,5 @@
 from . import client_status_archive
-from . import client_status_reclassify_preview
+from . import client_status_clarify
 from . import client_status_preset
 from . import client_status_preset_line
+from . import client_status_reclassify_preview

@@ -46,23 +46,23 @@ registry.category("web_tour.tours").add("client_status_clarification_ask", {
             run: "click",
         },
         {
-            content: "Say what must be clarified",
-            trigger: ".o_field_widget[name=clarification_topic] select",
+            content: "The dialog asks what must be clarified",
+            trigger: ".modal .o_field_widget[name=clarification_topic] select",
             run: 'select "budget"',
         },
         {
             content: "Ask the question",
-            trigger: ".o_field_widget[name=clarification_question] textarea",
+            trigger: ".modal .o_field_widget[name=clarification_question] textarea",
             run: "edit Which budget do you plan for the first year?",
         },
         {
             content: "By when",
-            trigger: ".o_field_widget[name=clarification_deadline] input",
+            trigger: ".modal .o_field_widget[name=clarification_deadline] input",
             run: "edit 06/30/2036 && press Enter",
         },
         {
-            content: "Save",
-            trigger: ".o_form_button_save",
+            content: "Confirm",
+            trigger: ".modal button[name=action_confirm]",
             run: "click",
         },
         {
