@@ -40,7 +40,8 @@ class ClientStatusTransition(models.Model):
         """Say which side of a change a status is on: the headers of the
         matrix read "From: New" and "To: Regular", and a first status, which
         has no previous one, "(first status)" rather than "None"."""
-        super()._read_group_format_result(rows_dict, lazy_groupby)
+        # formats ``rows_dict`` in place and returns nothing
+        res = super()._read_group_format_result(rows_dict, lazy_groupby)
         for row in rows_dict:
             if "status_from_id" in lazy_groupby:
                 status = row["status_from_id"]
@@ -55,6 +56,7 @@ class ClientStatusTransition(models.Model):
                     status[0],
                     _("To: %(status)s", status=status[1]),
                 )
+        return res
 
     def action_open_history(self):
         """The status changes the row counts."""

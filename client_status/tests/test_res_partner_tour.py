@@ -19,7 +19,12 @@ class TestResPartnerTour(HttpCase):
             {"name": "Tour Interested", "scope": "partner", "sequence": 1}
         )
         cls.status_to = Status.create(
-            {"name": "Tour Signed", "scope": "partner", "kind": "customer", "sequence": 2}
+            {
+                "name": "Tour Signed",
+                "scope": "partner",
+                "kind": "customer",
+                "sequence": 2,
+            }
         )
         cls.client = cls.env["res.partner"].create(
             {

@@ -240,9 +240,7 @@ class ClientStatusPreset(models.TransientModel):
         records = self.env[model].with_context(
             active_test=False,
             client_status_source="manual",
-            client_status_reason=self.env[
-                "client.status.history"
-            ]._translate_reason(
+            client_status_reason=self.env["client.status.history"]._translate_reason(
                 lambda env: env._(
                     "Preset %(preset)s loaded",
                     preset=self.with_env(env)._get_preset_name(),
