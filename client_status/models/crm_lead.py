@@ -179,9 +179,15 @@ class CrmLead(models.Model):
         return False
 
     def _client_status_change_reasons(self):
-        # entering a waiting status: the question is the reason
+        # entering a waiting status: the question is the reason, in every
+        # language (read in the reader's)
+        translate = self.env["client.status.history"]._translate_reason
         return {
-            lead.id: lead._client_status_clarification_text()
+            lead.id: translate(
+                lambda env, lead=lead: lead.with_env(
+                    env
+                )._client_status_clarification_text()
+            )
             for lead in self
             if lead.client_status_kind == "waiting"
         }
@@ -273,8 +279,12 @@ class CrmLead(models.Model):
             )
             lead.clarification_activity_id.action_feedback(feedback=answer)
             lead.with_context(
-                client_status_reason=_(
-                    "Answer from the client: %(answer)s", answer=answer
+                client_status_reason=self.env[
+                    "client.status.history"
+                ]._translate_reason(
+                    lambda env, answer=answer: env._(
+                        "Answer from the client: %(answer)s", answer=answer
+                    )
                 )
             ).client_status_id = target
 
@@ -419,7 +429,11 @@ class CrmLead(models.Model):
             if status.escalation == "move" and status.escalation_status_id:
                 status_leads.with_context(
                     client_status_source="automation",
-                    client_status_reason=_("No answer from the client by the deadline"),
+                    client_status_reason=self.env[
+                        "client.status.history"
+                    ]._translate_reason(
+                        lambda env: env._("No answer from the client by the deadline")
+                    ),
                 ).client_status_id = status.escalation_status_id
             else:
                 status_leads._client_status_create_todos(

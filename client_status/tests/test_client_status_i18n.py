@@ -131,3 +131,21 @@ class TestClientStatusTranslations(ClientStatusCommon):
         row = self._history(self.client)[-1]
         for lang in ("en_US", *EXPECTED):
             self.assertEqual(row.with_context(lang=lang).reason, "Dzwonił wczoraj")
+
+    def test_clarification_reason_in_the_reader_language(self):
+        # a Polish salesperson asks; an English reader reads the question in
+        # English around the client's own words
+        self.lead.with_context(lang="pl_PL").write(
+            {
+                "client_status_id": self.status_lead_waiting.id,
+                "clarification_topic": "budget",
+                "clarification_question": "Ile?",
+                "clarification_deadline": "2026-12-31",
+            }
+        )
+        row = self._history(self.lead)[-1]
+        self.assertEqual(
+            row.with_context(lang="en_US").reason,
+            "To clarify: Budget - Ile? (by 2026-12-31)",
+        )
+        self.assertNotIn("To clarify", row.with_context(lang="pl_PL").reason)
