@@ -17,6 +17,12 @@ SHOTS = [
         "document.querySelectorAll('.o_kanban_record').length > 5",
     ),
     (
+        "clients_kanban_pl",
+        "/odoo/action-client_status.res_partner_action",
+        "document.querySelectorAll('.o_kanban_record').length > 5",
+        "pl_PL",
+    ),
+    (
         "leads_kanban_clarification",
         "/odoo/action-client_status.crm_lead_action",
         "!!document.querySelector('.o_kanban_record .fa-question-circle')",
@@ -37,6 +43,8 @@ SHOTS = [
         "!!document.querySelector('.o_graph_renderer canvas')",
     ),
 ]
+# the languages of the screenshots taken in another language than English
+LANGS = ["pl_PL"]
 
 
 @tagged("-standard", "client_status_screenshots", "post_install", "-at_install")
@@ -45,8 +53,13 @@ class ClientStatusScreenshots(HttpCase):
         folder = os.environ.get("CLIENT_STATUS_SCREENSHOTS")
         self.assertTrue(folder, "set CLIENT_STATUS_SCREENSHOTS to a folder")
         os.makedirs(folder, exist_ok=True)
+        self.env["res.lang"]._activate_lang(LANGS[0])
+        installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+        self.env["ir.module.module"]._load_module_terms(installed.mapped("name"), LANGS)
+        admin = self.env.ref("base.user_admin")
         wait = ChromeBrowser._wait_code_ok
-        for name, url, ready in SHOTS:
+        for name, url, ready, *lang in SHOTS:
+            admin.lang = lang[0] if lang else "en_US"
 
             def capture(browser, code, timeout, error_checker=None, name=name):
                 wait(browser, code, timeout, error_checker=error_checker)
