@@ -70,6 +70,7 @@ class ClientStatusReclassifyPreview(models.TransientModel):
             "res_model": self._name,
             "res_id": preview.id,
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
         }
 
