@@ -28,3 +28,6 @@ log "import of docs/sample_clients.csv"
 "$PY" "$REPO_DIR/bench/bench_import.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"
 log "analytics over 1,000,000 history rows"
 "$PY" "$REPO_DIR/bench/bench_analytics.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"
+log "the Clients by Status board with 4,000 clients, in headless Chromium (Playwright on Debian's chromium)"
+"$PY" -c "import playwright" 2>/dev/null || "$(venv_dir)/bin/pip" install -q playwright
+"$PY" "$REPO_DIR/bench/bench_board.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"
