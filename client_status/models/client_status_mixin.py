@@ -551,6 +551,9 @@ class ClientStatusMixin(models.AbstractModel):
             not self
             or self._client_status_source() not in LOCKING_SOURCES
             or self.env.context.get("client_status_lock") is False
+            # a record of a data file (demo data, a module's records): the
+            # module's author, not a person judging the client
+            or self.env.context.get("install_filename")
         ):
             return
         self._client_status_lock()

@@ -35,6 +35,8 @@ class TestDemoData(TransactionCase):
         self.assertEqual(
             codes, {"potential", "new", "regular", "vip", "inactive", "blacklist"}
         )
+        # data files are no person's judgement: nothing locked against the rules
+        self.assertFalse(self.clients.filtered("client_status_locked"))
         # the deals the lead statuses say: won leads are won, lost ones lost
         with_lost = self.leads.with_context(active_test=False)
         for lead in with_lost.filtered(lambda lead: lead.client_status_kind == "won"):
