@@ -302,7 +302,9 @@ class TestClientStatusRpc(ClientStatusCommon):
             }
         )
         action = (
-            self.env["client.status.rule"].with_user(self.sales_manager).action_preview()
+            self.env["client.status.rule"]
+            .with_user(self.sales_manager)
+            .action_preview()
         )
         preview = self.env["client.status.reclassify.preview"].browse(action["res_id"])
         self.assertIn(self.individual, preview.line_ids.partner_id)
