@@ -7,7 +7,7 @@ methods, and a few through the real XML-RPC endpoint."""
 from xmlrpc.client import Fault
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -112,7 +112,7 @@ class TestClientStatusRpc(ClientStatusCommon):
     def test_protected_fields_not_by_default_values(self):
         """A client's context defaults are values too."""
         Partner = self.env["res.partner"].with_user(self.salesman)
-        with self.assertRaisesRegex(AccessError, "Status Kind"):
+        with self._assert_refused("Status Kind"):
             Partner.with_context(default_client_status_kind="blacklist").create(
                 {"name": "Forged"}
             )
@@ -129,7 +129,7 @@ class TestClientStatusRpc(ClientStatusCommon):
             {"client_status_computed_id": self.status_prospect.id},
             {"client_status_call_priority": True},
         ):
-            with self.assertRaisesRegex(AccessError, "kept by Client Status"):
+            with self._assert_refused("kept by Client Status"):
                 partner.write(vals)
         self.env.invalidate_all()
         self.assertEqual(self.individual.client_status_kind, "blacklist")
@@ -206,7 +206,7 @@ class TestClientStatusRpc(ClientStatusCommon):
         self.assertEqual(
             rows.mapped("source"), ["manual"] * len(forged) + ["import", "automation"]
         )
-        self.assertFalse(rows.mapped("metrics"))
+        self.assertFalse(any(rows.mapped("metrics")))
         self._assert_summaries_match_history()
 
     def test_finding_6_status_date_not_writable(self):
@@ -216,9 +216,9 @@ class TestClientStatusRpc(ClientStatusCommon):
             {"client_status_date": "1900-01-01 00:00:00"},
             {"client_status_id": self.status_new.id, "client_status_date": False},
         ):
-            with self.assertRaisesRegex(AccessError, "Status Since"):
+            with self._assert_refused("Status Since"):
                 partner.write(vals)
-        with self.assertRaisesRegex(AccessError, "Status Since"):
+        with self._assert_refused("Status Since"):
             self.env["res.partner"].with_user(self.salesman).create(
                 {"name": "Forged", "client_status_date": "2150-01-01 00:00:00"}
             )
@@ -244,7 +244,7 @@ class TestClientStatusRpc(ClientStatusCommon):
         self.assertEqual(partner.city, "Portal City")
 
     def test_condition_window_bounded(self):
-        with self.assertRaisesRegex(ValidationError, "at most"):
+        with self._assert_refused("at most"):
             self.env["client.status.rule"].with_user(self.sales_manager).create(
                 {
                     "name": "Forever",
@@ -344,12 +344,13 @@ class TestClientStatusRpc(ClientStatusCommon):
             )
         )
         self.client.invalidate_recordset()
-        with self.assertRaisesRegex(ValidationError, "archived"):
+        with self._assert_refused("archived"):
             self.individual.with_user(self.salesman).client_status_id = archived
-        with self.assertRaisesRegex(ValidationError, "archived"):
+        with self._assert_refused("archived"):
             self.env["res.partner"].create(
                 {"name": "New", "client_status_id": archived.id}
             )
+        self.env.invalidate_all()
         self.assertEqual(self.individual.client_status_id, self.status_prospect)
         # a contact follows its company, archived status or not
         contact = self.env["res.partner"].create(
@@ -369,7 +370,7 @@ class TestClientStatusRpc(ClientStatusCommon):
             and field.type in ("float", "monetary", "integer", "char")
             and not field.is_accessible(Partner.env)
         )
-        with self.assertRaisesRegex(ValidationError, "not valid"):
+        with self._assert_refused("not valid"):
             self.env["client.status.rule"].with_user(self.sales_manager).create(
                 {
                     "name": "Spy",
