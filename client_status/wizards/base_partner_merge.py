@@ -9,6 +9,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     def _update_values(self, src_partners, dst_partner):
         # The merge writes every stored field of the merged contacts onto the
         # one kept, the fields the addon keeps (protected against clients)
-        # included. sudo: the values are read from the contacts merged (those
-        # its user may merge), not sent by a client.
-        return super()._update_values(src_partners.sudo(), dst_partner.sudo())
+        # included. sudo: the values are read from the contacts merged (read
+        # as the user), not sent by a client.
+        return super()._update_values(src_partners, dst_partner.sudo())
