@@ -4,6 +4,8 @@ from odoo import api, fields, models
 
 from odoo.addons.base_automation.models import base_automation
 
+from .client_status_mixin import ClientStatusSource
+
 # "Client status is set to": like Odoo's "Stage is set to", which only knows
 # fields named stage_id, for the client_status_id of any model that has one.
 ON_STATUS_SET = "on_client_status_set"
@@ -72,7 +74,7 @@ class BaseAutomation(models.Model):
                 else set()
             )
         context = {
-            "client_status_source": "automation",
+            "client_status_source": ClientStatusSource("automation"),
             # the rule's name in every language, read in the reader's
             "client_status_reason": self.env["client.status.history"]._translate_reason(
                 lambda env: self.with_env(env).name

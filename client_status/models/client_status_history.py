@@ -137,14 +137,21 @@ class ClientStatusHistory(models.Model):
         )
         for row in self:
             lines = []
-            for name, value in sorted((row.metrics or {}).items()):
+            metrics = row.metrics if isinstance(row.metrics, dict) else {}
+            for name, value in sorted(metrics.items()):
                 metric, __, window = name.rpartition("_")
                 if not window.isdigit():
                     metric, window = name, ""
                 label = labels.get(metric, metric)
                 if window:
                     label = _("%(metric)s (%(days)s days)", metric=label, days=window)
-                lines.append(f"{label}: {value:g}")
+                # the engine writes numbers; anything else is shown as is
+                shown = (
+                    f"{value:g}"
+                    if isinstance(value, int | float) and not isinstance(value, bool)
+                    else str(value)
+                )
+                lines.append(f"{label}: {shown}")
             row.metrics_display = "\n".join(lines)
 
     @api.model

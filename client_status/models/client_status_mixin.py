@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_date
 
@@ -20,6 +20,18 @@ PENDING_DELAY = timedelta(minutes=2)
 LOCKING_SOURCES = ("manual", "import")
 # The fields of the lock: a write that sets them decides the lock itself.
 LOCK_FIELDS = {"client_status_locked", "client_status_locked_until"}
+# The history sources a client (RPC, the web client) may cause: any other
+# comes from the addon's own code only (see ``ClientStatusSource``).
+CLIENT_SOURCES = ("manual", "import")
+
+
+class ClientStatusSource(str):
+    """A history source named by the addon's own code in the context
+    (``client_status_source``): the context of an RPC call is JSON, which
+    cannot build an instance of this class, so a source of another type is
+    not trusted (see ``ClientStatusMixin._client_status_source``)."""
+
+    __slots__ = ()
 
 
 class ClientStatusMixin(models.AbstractModel):
@@ -33,8 +45,15 @@ class ClientStatusMixin(models.AbstractModel):
     one INSERT per create/write call.
 
     The context may name the origin of a change: ``client_status_source`` (one
-    of the history sources, ``manual`` by default, ``import`` during an import)
-    and ``client_status_reason`` (free text).
+    of the history sources, ``manual`` by default, ``import`` during an import;
+    a ``ClientStatusSource``, which only the addon's code builds, for the
+    others) and ``client_status_reason`` (free text).
+
+    The fields the addon keeps itself (``_client_status_protected_fields``:
+    computed, or kept by the engine, the jobs and the workflows) are not
+    written by clients: ``create`` and ``write`` refuse them unless the
+    environment is the superuser's (the addon's code writes them in SQL or
+    with ``sudo()``).
 
     A manual or imported change locks the status against the rules for the
     days its company sets per scope (``_client_status_lock``), unless the
@@ -65,9 +84,12 @@ class ClientStatusMixin(models.AbstractModel):
             f"[('scope', '=', '{self._client_status_scope}'),"
             " '|', ('company_id', '=', False), ('company_id', '=?', company_id)]"
         ),
+        groups="base.group_user",
     )
     client_status_color = fields.Integer(
-        related="client_status_id.color", string="Status Color"
+        related="client_status_id.color",
+        string="Status Color",
+        groups="base.group_user",
     )
     # computed per status rather than related (per record): the rule engine
     # changes thousands of records at once
@@ -76,6 +98,7 @@ class ClientStatusMixin(models.AbstractModel):
         string="Status Kind",
         compute="_compute_client_status_kind",
         store=True,
+        groups="base.group_user",
     )
     client_status_parent_id = fields.Many2one(
         "client.status",
@@ -84,33 +107,39 @@ class ClientStatusMixin(models.AbstractModel):
         store=True,
         help="Groups statuses in two levels, "
         "e.g. Active > One-time, Periodic, Regular.",
+        groups="base.group_user",
     )
     client_status_date = fields.Datetime(
         string="Status Since",
         readonly=True,
         copy=False,
         help="When the status last changed.",
+        groups="base.group_user",
     )
     client_status_days = fields.Integer(
         string="Days in Status",
         compute="_compute_client_status_days",
         help="Days since the status last changed.",
+        groups="base.group_user",
     )
     client_status_locked = fields.Boolean(
         string="Status Locked",
         copy=False,
         help="Rules do not change a locked status (until the given day, if any).",
+        groups="base.group_user",
     )
     client_status_locked_until = fields.Date(
         string="Locked Until",
         copy=False,
         help="The last day the rules leave the status alone; empty: for good."
         " Set for the days of the settings when the status is changed by hand.",
+        groups="base.group_user",
     )
     client_status_lock_info = fields.Char(
         string="Lock",
         compute="_compute_client_status_lock_info",
         help="Until when the rules leave the status alone.",
+        groups="base.group_user",
     )
     client_status_computed_id = fields.Many2one(
         "client.status",
@@ -119,22 +148,26 @@ class ClientStatusMixin(models.AbstractModel):
         copy=False,
         index="btree_not_null",
         help="The status the rules gave at their last run, when one matched.",
+        groups="base.group_user",
     )
     client_status_rule_disagrees = fields.Boolean(
         string="Rule Disagrees",
         compute="_compute_client_status_rule_disagrees",
         store=True,
         help="The rules would give another status than the current one.",
+        groups="base.group_user",
     )
     client_status_computed_info = fields.Char(
         string="Rules Would Give",
         compute="_compute_client_status_computed_info",
+        groups="base.group_user",
     )
     client_status_pending = fields.Boolean(
         string="Status to Reclassify",
         copy=False,
         readonly=True,
         help="The inputs of the rules changed since their last run on this record.",
+        groups="base.group_user",
     )
     client_status_explanation = fields.Text(
         string="Why this Status",
@@ -148,13 +181,16 @@ class ClientStatusMixin(models.AbstractModel):
         groups="client_status.client_status_group_user",
     )
     client_status_next_action = fields.Char(
-        related="client_status_id.next_action", string="Next Action"
+        related="client_status_id.next_action",
+        string="Next Action",
+        groups="base.group_user",
     )
     client_status_stale = fields.Boolean(
         string="Stale",
         compute="_compute_client_status_stale",
         search="_search_client_status_stale",
         help="The record has kept its status longer than the status allows.",
+        groups="base.group_user",
     )
 
     @api.model
@@ -366,6 +402,14 @@ class ClientStatusMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._client_status_check_protected(
+            {fname for vals in vals_list for fname in vals}
+            | {
+                key.removeprefix("default_")
+                for key in self.env.context
+                if key.startswith("default_")
+            }
+        )
         # a status chosen (not filled in by default) may lock the record
         chosen = [
             bool(vals.get("client_status_id")) and not LOCK_FIELDS & vals.keys()
@@ -376,6 +420,7 @@ class ClientStatusMixin(models.AbstractModel):
         changed = records._client_status_log_changes(
             dict.fromkeys(records.ids, (False, False))
         )
+        changed._client_status_check_active()
         chosen_ids = {
             record.id for record, lock in zip(records, chosen, strict=True) if lock
         }
@@ -387,6 +432,7 @@ class ClientStatusMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
+        self._client_status_check_protected(vals)
         if "client_status_id" not in vals:
             return super().write(vals)
         done = self.env.context.get("client_status_automation_done")
@@ -417,6 +463,7 @@ class ClientStatusMixin(models.AbstractModel):
         changed = self._client_status_log_changes(
             before, stamp="client_status_date" not in vals
         )
+        changed._client_status_check_active()
         if not LOCK_FIELDS & vals.keys():
             changed._client_status_lock_changes()
         return res
@@ -435,6 +482,73 @@ class ClientStatusMixin(models.AbstractModel):
             ),
             sign=-1,
         )
+
+    @api.model
+    def _client_status_protected_fields(self):
+        """The fields of the addon that clients do not write: computed, or
+        kept by the rule engine, the jobs and the workflows. Another model
+        or addon adds its own."""
+        return {
+            "client_status_color",
+            "client_status_kind",
+            "client_status_parent_id",
+            "client_status_date",
+            "client_status_days",
+            "client_status_lock_info",
+            "client_status_computed_id",
+            "client_status_rule_disagrees",
+            "client_status_computed_info",
+            "client_status_pending",
+            "client_status_explanation",
+            "client_status_history_count",
+            "client_status_next_action",
+            "client_status_stale",
+        }
+
+    @api.model
+    def _client_status_check_protected(self, fnames):
+        """Refuse the values of protected fields (see
+        ``_client_status_protected_fields``) unless the environment is the
+        superuser's: ``readonly`` on a view protects nothing over RPC."""
+        if self.env.su:
+            return
+        protected = self._client_status_protected_fields() & set(fnames)
+        if protected:
+            raise AccessError(
+                _(
+                    "The fields %(fields)s of %(model)s are kept by Client Status"
+                    " itself: they cannot be written.",
+                    fields=", ".join(
+                        sorted(self._fields[fname].string for fname in protected)
+                    ),
+                    model=self._description,
+                )
+            )
+
+    def _client_status_check_active(self):
+        """Refuse an archived status given to the records of ``self`` (whose
+        status just changed), except where the record only follows the
+        status of another record (``_client_status_follows_status``)."""
+        archived = self.filtered(
+            lambda record: record.client_status_id
+            and not record.client_status_id.active
+        )
+        archived -= archived._client_status_follows_status()
+        if archived:
+            raise ValidationError(
+                _(
+                    "The status %(status)s is archived: it cannot be given to"
+                    " %(record)s.",
+                    status=archived[0].client_status_id.display_name,
+                    record=archived[0].display_name,
+                )
+            )
+
+    def _client_status_follows_status(self):
+        """The records of ``self`` whose status follows another record's
+        (e.g. a contact its company's), which may be an archived status
+        already: none by default."""
+        return self.browse()
 
     def action_open_client_status_history(self):
         self.ensure_one()
@@ -472,11 +586,19 @@ class ClientStatusMixin(models.AbstractModel):
             vals["client_status_id"] = defaults[vals["company_id"]]
 
     def _client_status_source(self):
-        """The history source of the changes made in the current context."""
-        if self.env.context.get("client_status_source"):
-            return self.env.context["client_status_source"]
+        """The history source of the changes made in the current context: the
+        ``client_status_source`` of the context when the addon's code named
+        it (a ``ClientStatusSource``) or when it is one clients may name
+        (``CLIENT_SOURCES``); else ``import`` during an import, ``manual``
+        otherwise. The one place that decides."""
+        source = self.env.context.get("client_status_source")
+        valid = dict(self.env["client.status.history"]._fields["source"].selection)
+        if isinstance(source, ClientStatusSource) and source in valid:
+            return str(source)
         if self.env.context.get("import_file"):
             return "import"
+        if source in CLIENT_SOURCES:
+            return source
         return "manual"
 
     def _client_status_reason(self):
@@ -515,7 +637,15 @@ class ClientStatusMixin(models.AbstractModel):
         )
         if not changed:
             return changed
-        explanations = self.env.context.get("client_status_explanations") or {}
+        # the rule and metrics of a change: the addon's own (a rule's), not a
+        # client's
+        explanations = (
+            self.env.context.get("client_status_explanations") or {}
+            if isinstance(
+                self.env.context.get("client_status_source"), ClientStatusSource
+            )
+            else {}
+        )
         reasons = changed._client_status_change_reasons()
         changes = [
             (
@@ -897,13 +1027,15 @@ class ClientStatusMixin(models.AbstractModel):
         now = fields.Datetime.now()
         for status_id, record_ids in targets.items():
             records = self.browse(record_ids).with_context(
-                client_status_source="rule",
+                client_status_source=ClientStatusSource("rule"),
                 client_status_explanations=explanations,
                 tracking_disable=True,
             )
             # the date and the rules' status in the same UPDATE as the status;
-            # they agree, no need to compute it record by record
-            records.write(
+            # they agree, no need to compute it record by record. sudo: the
+            # engine writes them (protected fields), with the status the
+            # rules computed; the history keeps the user who ran it
+            records.sudo().write(
                 {
                     "client_status_id": status_id,
                     "client_status_date": now,

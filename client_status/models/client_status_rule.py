@@ -3,7 +3,7 @@
 import ast
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 
 from .client_status import SCOPES
@@ -91,13 +91,17 @@ class ClientStatusRule(models.Model):
             model = self.env[self.env["client.status"]._get_status_models()[rule.scope]]
             try:
                 domain = rule._get_domain()
-                model.sudo()._search(domain)
+                # as the user who writes the rule: the engine evaluates it as
+                # the superuser, a filter must not test fields its author
+                # may not read (e.g. accounting's)
+                model._search(domain)
             except (
                 SyntaxError,
                 ValueError,
                 KeyError,
                 TypeError,
                 AssertionError,
+                AccessError,
             ) as error:
                 raise ValidationError(
                     _(

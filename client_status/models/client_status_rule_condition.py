@@ -20,6 +20,9 @@ METRICS = [
 ]
 WINDOWED_METRICS = ("won_count_window", "won_revenue_window", "revenue_top_percent")
 OPERATORS = [(">=", "≥"), ("<=", "≤"), ("=", "="), ("between", "between")]
+# The longest window a condition looks back over (about a century): dates
+# further back do not exist for the engine's date arithmetic.
+MAX_WINDOW_DAYS = 36500
 
 
 class ClientStatusRuleCondition(models.Model):
@@ -58,6 +61,15 @@ class ClientStatusRuleCondition(models.Model):
                         "The window of the condition on %(metric)s must be at"
                         " least one day.",
                         metric=condition._metric_label(),
+                    )
+                )
+            if condition.window_days > MAX_WINDOW_DAYS:
+                raise ValidationError(
+                    _(
+                        "The window of the condition on %(metric)s must be at"
+                        " most %(days)s days.",
+                        metric=condition._metric_label(),
+                        days=MAX_WINDOW_DAYS,
                     )
                 )
             if (

@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
 from .client_status import KINDS
+from .client_status_mixin import ClientStatusSource
 
 # The lead values that make a lead new business for its customer (a new
 # customer, a lead converted to an opportunity, a lead restored): checked
@@ -178,6 +179,17 @@ class CrmLead(models.Model):
             return action
         return False
 
+    @api.model
+    def _client_status_protected_fields(self):
+        # the clarification workflow's links and flags, and what the form
+        # shows of the customer
+        return super()._client_status_protected_fields() | {
+            "partner_client_status_id",
+            "partner_client_status_kind",
+            "clarification_activity_id",
+            "clarification_escalated",
+        }
+
     def _client_status_change_reasons(self):
         # entering a waiting status: the question is the reason, in every
         # language (read in the reader's)
@@ -219,7 +231,8 @@ class CrmLead(models.Model):
             _("Answer expected from the client"), "clarification_deadline"
         )
         self._client_status_set_links("clarification_activity_id", activities)
-        self.clarification_escalated = False
+        # sudo: a flag of the workflow (protected), reset for a new deadline
+        self.sudo().clarification_escalated = False
 
     def _client_status_create_todos(self, summary, deadline_field=None):
         """One to-do activity per lead of ``self`` for its salesperson, about
@@ -428,7 +441,7 @@ class CrmLead(models.Model):
         for status, status_leads in leads.grouped("client_status_id").items():
             if status.escalation == "move" and status.escalation_status_id:
                 status_leads.with_context(
-                    client_status_source="automation",
+                    client_status_source=ClientStatusSource("automation"),
                     client_status_reason=self.env[
                         "client.status.history"
                     ]._translate_reason(
@@ -439,7 +452,9 @@ class CrmLead(models.Model):
                 status_leads._client_status_create_todos(
                     _("No answer from the client yet")
                 )
-            status_leads.clarification_escalated = True
+            # sudo: a flag of the workflow (protected); the job may be run
+            # by hand
+            status_leads.sudo().clarification_escalated = True
         if len(leads) == ESCALATION_BATCH_SIZE:
             # more to escalate: the cron runs again at once
             self.env["ir.cron"]._notify_progress(done=len(leads), remaining=1)

@@ -27,6 +27,7 @@ class ResPartner(models.Model):
         string="Call List Priority",
         compute="_compute_client_status_call_priority",
         store=True,
+        groups="base.group_user",
     )
     client_status_last_contact = fields.Datetime(
         string="Last Contact",
@@ -34,6 +35,7 @@ class ResPartner(models.Model):
         copy=False,
         help="The last message or done activity with the client, its contacts or"
         " their leads (updated daily).",
+        groups="base.group_user",
     )
     client_status_follow_up_date = fields.Date(
         string="Follow-up Due",
@@ -41,9 +43,14 @@ class ResPartner(models.Model):
         copy=False,
         help="When the client is due a contact, by the cadence of its status"
         " (updated daily).",
+        groups="base.group_user",
     )
     client_status_follow_up_activity_id = fields.Many2one(
-        "mail.activity", string="Follow-up Activity", readonly=True, copy=False
+        "mail.activity",
+        string="Follow-up Activity",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
 
     @api.depends("client_status_id.call_priority")
@@ -94,6 +101,24 @@ class ResPartner(models.Model):
         return super(
             ResPartner, self._client_status_with_sync_reason()
         )._commercial_sync_to_children(fields_to_sync)
+
+    @api.model
+    def _client_status_protected_fields(self):
+        # the call list's fields, kept by the daily follow-up job
+        return super()._client_status_protected_fields() | {
+            "client_status_call_priority",
+            "client_status_last_contact",
+            "client_status_follow_up_date",
+            "client_status_follow_up_activity_id",
+        }
+
+    def _client_status_follows_status(self):
+        # a contact follows its commercial entity, archived status included
+        return super()._client_status_follows_status() | self.filtered(
+            lambda partner: partner.commercial_partner_id != partner
+            and partner.commercial_partner_id.client_status_id
+            == partner.client_status_id
+        )
 
     def _client_status_explanation(self, explanations):
         # a contact's change follows its company's: same rule, same metrics

@@ -16,6 +16,7 @@ from . import test_client_status_lock_tour
 from . import test_client_status_preset
 from . import test_client_status_preset_tour
 from . import test_client_status_preview_tour
+from . import test_client_status_rpc
 from . import test_client_status_rule
 from . import test_client_status_security
 from . import test_client_status_tour

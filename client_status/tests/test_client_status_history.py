@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models.client_status_mixin import ClientStatusSource
 from .common import ClientStatusCommon
 
 
@@ -76,7 +77,8 @@ class TestClientStatusHistory(ClientStatusCommon):
 
     def test_context_source_and_reason(self):
         self.lead.with_context(
-            client_status_source="automation", client_status_reason="Client replied"
+            client_status_source=ClientStatusSource("automation"),
+            client_status_reason="Client replied",
         ).client_status_id = self.status_lead_won
         last = self._history(self.lead)[-1]
         self.assertEqual((last.source, last.reason), ("automation", "Client replied"))

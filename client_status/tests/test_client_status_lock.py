@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import Form, tagged
 
+from ..models.client_status_mixin import ClientStatusSource
 from .common import ClientStatusCommon
 
 # The day of the manual change, the last day of its 90-day lock, the day after.
@@ -138,9 +139,9 @@ class TestClientStatusLock(ClientStatusCommon):
         self._run(CHANGED)
         self.assertEqual(self.buyer.client_status_id, self.status_prospect)
         self._assert_lock(self.buyer, False)
-        self.buyer.with_context(client_status_source="automation").write(
-            {"client_status_id": self.status_new.id}
-        )
+        self.buyer.with_context(
+            client_status_source=ClientStatusSource("automation")
+        ).write({"client_status_id": self.status_new.id})
         self._assert_lock(self.buyer, False)
         self.assertEqual(self._history(self.buyer)[-1].source, "automation")
 

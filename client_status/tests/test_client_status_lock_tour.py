@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..models.client_status_mixin import ClientStatusSource
+
 
 @tagged("post_install", "-at_install", "client_status_lock")
 class TestClientStatusLockTour(HttpCase):
@@ -55,7 +57,9 @@ class TestClientStatusLockTour(HttpCase):
             groups="sales_team.group_sale_salesman",
         )
         # set up as the rules would: no lock
-        Partner = cls.env["res.partner"].with_context(client_status_source="rule")
+        Partner = cls.env["res.partner"].with_context(
+            client_status_source=ClientStatusSource("rule")
+        )
         cls.client = Partner.create(
             {
                 "name": "Lock Tour Client",

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..models.client_status_mixin import ClientStatusSource
 from .common import ClientStatusCommon
 
 
@@ -204,7 +205,7 @@ class TestCrmLeadStatus(ClientStatusCommon):
         for source in ("rule", "automation"):
             lead = self.opportunity.copy({"probability": 30})
             lead.with_context(
-                client_status_source=source
+                client_status_source=ClientStatusSource(source)
             ).client_status_id = self.status_lead_won
             self.assertEqual(lead.probability, 30, source)
 

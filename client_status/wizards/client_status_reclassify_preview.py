@@ -3,6 +3,7 @@
 from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..models.client_status import SCOPES
 
@@ -100,7 +101,9 @@ class ClientStatusReclassifyPreview(models.TransientModel):
                 )
             run.last_record_id = records[-1].id
             records, stored = run._next_batch()
-        self.line_ids = [Command.create(values) for values in lines]
+        # sudo: the lines are this computation's own (clients cannot create
+        # them, see the line model)
+        self.sudo().line_ids = [Command.create(values) for values in lines]
 
     def action_apply(self):
         """Write the previewed changes (those whose record still has the
@@ -109,24 +112,18 @@ class ClientStatusReclassifyPreview(models.TransientModel):
         self.ensure_one()
         model = self.env[self.env["client.status"]._get_status_models()[self.scope]]
         field = model._client_status_history_field
-        targets = {}
-        explanations = {}
         records = self.line_ids[field]
         unlocked = records._client_status_unlocked(fields.Date.context_today(self))
-        for line in self.line_ids:
-            record = line[field]
-            if record in unlocked and record.client_status_id == line.status_from_id:
-                targets.setdefault(line.status_to_id.id, []).append(record.id)
-                explanations[record.id] = (line.rule_id.id, line.metrics)
-        for status_id, record_ids in targets.items():
-            model.browse(record_ids).with_context(
-                client_status_source="rule",
-                client_status_explanations=explanations,
-                tracking_disable=True,
-            ).write(
-                {"client_status_id": status_id, "client_status_computed_id": status_id}
-            )
-        changed = len(explanations)
+        evaluation = {
+            line[field].id: (line.status_to_id.id, line.rule_id.id, line.metrics)
+            for line in self.line_ids
+            if line[field] in unlocked
+            and line[field].client_status_id == line.status_from_id
+        }
+        # as a run writes them: the rule's source, the date and the rules'
+        # status with the status
+        model.browse(evaluation)._client_status_apply(evaluation)
+        changed = len(evaluation)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -161,3 +158,24 @@ class ClientStatusReclassifyPreviewLine(models.TransientModel):
     status_to_id = fields.Many2one("client.status", string="To", ondelete="cascade")
     rule_id = fields.Many2one("client.status.rule", string="Rule", ondelete="cascade")
     metrics = fields.Json()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_computed()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_computed()
+        return super().write(vals)
+
+    @api.model
+    def _check_computed(self):
+        """Refuse lines not written by the preview's own computation (in
+        sudo): Apply writes them as the rules' changes."""
+        if not self.env.su:
+            raise AccessError(
+                _(
+                    "The changes of a preview are computed by the rules: they"
+                    " cannot be written."
+                )
+            )
