@@ -60,7 +60,8 @@ def stable_cards(page):
 
 
 def measure(port, rounds):
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    # imported here: only this benchmark needs it
+    from playwright.sync_api import sync_playwright
 
     url = f"http://127.0.0.1:{port}/odoo/action-client_status.res_partner_action"
     loads, switches = [], []
@@ -71,7 +72,8 @@ def measure(port, rounds):
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         errors = []
         page.on(
-            "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
+            "console",
+            lambda msg: errors.append(msg.text) if msg.type == "error" else None,
         )
         page.goto(f"http://127.0.0.1:{port}/web/login")
         page.fill("input[name=login]", "admin")
@@ -100,10 +102,21 @@ def main():
     total, statuses = add_clients(args)
     odoo_bin = os.path.join(os.path.dirname(odoo.__path__[0]), "odoo-bin")
     server = subprocess.Popen(
-        [sys.executable, odoo_bin, "--database", args.database,
-         "--db-filter", f"^{args.database}$", "--http-port", str(args.port),
-         "--max-cron-threads", "0", "--log-level", "warn",
-         *(["--addons-path", args.addons_path] if args.addons_path else [])],
+        [
+            sys.executable,
+            odoo_bin,
+            "--database",
+            args.database,
+            "--db-filter",
+            f"^{args.database}$",
+            "--http-port",
+            str(args.port),
+            "--max-cron-threads",
+            "0",
+            "--log-level",
+            "warn",
+            *(["--addons-path", args.addons_path] if args.addons_path else []),
+        ],
     )
     try:
         time.sleep(10)
@@ -112,8 +125,10 @@ def main():
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
         remove_clients(args)
-    print(f"Clients by Status: {args.clients} clients added ({total} contacts),"
-          f" {statuses} statuses, {groups} columns, {cards} cards drawn")
+    print(
+        f"Clients by Status: {args.clients} clients added ({total} contacts),"
+        f" {statuses} statuses, {groups} columns, {cards} cards drawn"
+    )
     print("| measure | best (s) | all (s) |")
     print("|---|---:|---|")
     for name, times in (("page load to cards", loads), ("list -> board", switches)):

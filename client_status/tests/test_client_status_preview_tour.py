@@ -24,9 +24,9 @@ class TestClientStatusPreviewTour(HttpCase):
         lead.action_set_won()
         # the won deal made it New at once: back to Potential, unlocked, so
         # that a run of the rules has something to change
-        cls.client.with_context(client_status_lock=False).client_status_id = (
-            cls.potential
-        )
+        cls.client.with_context(
+            client_status_lock=False
+        ).client_status_id = cls.potential
         cls.salesman = new_test_user(
             cls.env,
             login="cs_preview_salesman",
