@@ -79,6 +79,8 @@ class ResPartner(models.Model):
             partners = self._check_client_status_blacklist_change(
                 vals["client_status_id"]
             )
+        elif vals.get("parent_id"):
+            self._check_client_status_blacklist_move(vals)
         return super(ResPartner, partners).write(vals)
 
     def _message_post_after_hook(self, message, msg_vals):
@@ -661,6 +663,17 @@ class ResPartner(models.Model):
             if parent.id in blacklisted:
                 vals["client_status_id"] = blacklisted[parent.id]
 
+    def _check_client_status_blacklist_move(self, vals):
+        """Check that the current user may move the contacts of ``self``
+        under the company ``vals["parent_id"]``: they take its status (the
+        commercial sync, which runs as superuser), so moving a contact onto
+        or off the blacklist is a Client Status Manager's decision too."""
+        entity = self.browse(vals["parent_id"]).commercial_partner_id
+        contacts = self.filtered(
+            lambda partner: not vals.get("is_company", partner.is_company)
+        )
+        contacts._check_client_status_blacklist_change(entity.client_status_id.id)
+
     def _check_client_status_blacklist_change(self, value):
         """Check that the current user may give the partners of ``self`` the
         status ``value`` (a ``client_status_id`` value of ``write``), and
@@ -789,11 +802,19 @@ class ResPartner(models.Model):
                 lambda record: record in before
                 and before[record][0] != customers[record]
             )
-            # sudo: the flag is the managers' only; taking a confirmation
-            # back grants nothing
-            moved.sudo().filtered(
-                "client_status_blacklist_confirmed"
-            ).client_status_blacklist_confirmed = False
+            if moved:
+                # in SQL: a write would run this check again (and the flag is
+                # the managers' only); taking a confirmation back grants nothing
+                moved.flush_recordset(["client_status_blacklist_confirmed"])
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET client_status_blacklist_confirmed = FALSE"
+                        " WHERE id = ANY(%s)",
+                        SQL.identifier(moved._table),
+                        moved.ids,
+                    )
+                )
+                moved.invalidate_recordset(["client_status_blacklist_confirmed"])
             records = records.filtered(
                 lambda record: record not in before
                 or before[record]
@@ -810,7 +831,12 @@ class ResPartner(models.Model):
             if not self.env.user._is_internal():
                 # a customer (accepting a quotation online): no internal reason
                 raise UserError(_("This cannot be done online: please contact us."))
-            raise UserError(refusal(customers[refused[0]][0]))
+            record = refused[0]
+            partners = customers[record]
+            if before is not None and record in before:
+                # name the customer this operation brings
+                partners = (partners - before[record][0]) or partners
+            raise UserError(refusal(partners[0]))
         # new records (checked before their INSERT) are recorded once created
         confirmed = confirmed.filtered("id") if confirming else records.browse()
         if confirmed:

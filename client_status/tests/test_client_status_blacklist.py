@@ -31,7 +31,7 @@ class TestClientStatusBlacklist(ClientStatusCommon):
         cls.status_manager = new_test_user(
             cls.env,
             login="cs_status_manager",
-            groups="sales_team.group_sale_salesman,"
+            groups="sales_team.group_sale_salesman_all_leads,"
             "client_status.client_status_group_manager",
             name="Client Status Manager",
         )
@@ -342,10 +342,17 @@ class TestClientStatusBlacklist(ClientStatusCommon):
                     )
                 )
                 self._assert_bypass_refused(wizard.action_apply, pattern="blacklisted")
-        # a lead of the e-mail only becomes an opportunity: refused
-        lead = self._lead_as(self.status_manager, type="lead", name="Mail only")
-        lead.email_from = "bad@payer.example"
-        lead.flush_recordset()
+        # a lead of the e-mail only (from before the blacklisting) becomes
+        # an opportunity: refused
+        self.banned.client_status_id = self.status_prospect
+        lead = self._lead_as(
+            self.status_manager,
+            type="lead",
+            name="Mail only",
+            email_from="bad@payer.example",
+            user_id=self.salesman.id,
+        )
+        self.banned.client_status_id = self.status_blacklist
         self._assert_bypass_refused(
             lambda: lead.with_user(self.salesman).write({"type": "opportunity"}),
             pattern="is blacklisted",
@@ -368,15 +375,11 @@ class TestClientStatusBlacklist(ClientStatusCommon):
         self.banned.client_status_id = self.status_blacklist
         # merging into a lead without a customer gives it the blacklisted one
         self._assert_bypass_refused(
-            lambda: (orphan | old[0])
-            .with_user(self.sales_manager)
-            ._merge_opportunity(auto_unsubscribe=False),
+            lambda: (orphan | old[0]).with_user(self.sales_manager).merge_opportunity(),
             pattern="is blacklisted",
         )
         # the existing leads of the blacklisted customer still merge
-        merged = old.with_user(self.status_manager)._merge_opportunity(
-            auto_unsubscribe=False
-        )
+        merged = old.with_user(self.status_manager).merge_opportunity()
         self.assertTrue(merged.exists())
         self.assertEqual(len(old.exists()), 1)
 

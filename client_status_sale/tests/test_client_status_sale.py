@@ -215,7 +215,7 @@ class TestClientStatusSaleBlacklist(ClientStatusCommon):
         cls.status_manager = new_test_user(
             cls.env,
             login="cs_sale_status_manager",
-            groups="sales_team.group_sale_salesman,"
+            groups="sales_team.group_sale_salesman_all_leads,"
             "client_status.client_status_group_manager",
             name="Client Status Manager",
         )
@@ -271,7 +271,10 @@ class TestClientStatusSaleBlacklist(ClientStatusCommon):
                 line = Command.create({"product_id": self.product.id})
                 order = Order.with_user(self.status_manager).create(
                     dict(
-                        vals, client_status_blacklist_confirmed=True, order_line=[line]
+                        vals,
+                        client_status_blacklist_confirmed=True,
+                        order_line=[line],
+                        user_id=self.salesman.id,
                     )
                 )
                 self._assert_override_logged(order)
