@@ -595,23 +595,30 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _client_status_blacklist_value(self, value):
-        """The status a ``client_status_id`` value sent to create or write
-        names (empty for none); anything but an existing status id is
-        refused."""
+    def _client_status_blacklist_values(self, values):
+        """The statuses the ``client_status_id`` values sent to create or
+        write name (empty for none), in order, with one query; anything but
+        an existing status id is refused."""
         Status = self.env["client.status"]
-        if isinstance(value, models.BaseModel) and value._name == Status._name:
-            value = value.id
-        if not value:
-            return Status
-        status = (
-            Status.browse(value).exists()
-            if isinstance(value, int) and not isinstance(value, bool)
-            else Status
+        ids = [
+            value.id if isinstance(value, models.BaseModel) else value
+            for value in values
+        ]
+        existing = set(
+            Status.browse({id_ for id_ in ids if type(id_) is int and id_ > 0})
+            .exists()
+            ._ids
         )
-        if not status:
-            raise UserError(_("%(value)s is not a client status.", value=repr(value)))
-        return status
+        for value, id_ in zip(values, ids, strict=True):
+            if (
+                id_
+                and id_ not in existing
+                or (isinstance(value, models.BaseModel) and value._name != Status._name)
+            ):
+                raise UserError(
+                    _("%(value)s is not a client status.", value=repr(value))
+                )
+        return [Status.browse(id_ or ()) for id_ in ids]
 
     @api.model
     def _check_client_status_blacklist_create(self, vals_list):
@@ -619,16 +626,14 @@ class ResPartner(models.Model):
         Client Status Manager, unless they take it from their company (a
         contact or a subsidiary of a blacklisted company); values that are
         no status are refused to everyone."""
-        statuses = [
-            self._client_status_blacklist_value(vals["client_status_id"])
-            if "client_status_id" in vals
-            else None
-            for vals in vals_list
-        ]
+        with_status = [vals for vals in vals_list if "client_status_id" in vals]
+        statuses = self._client_status_blacklist_values(
+            [vals["client_status_id"] for vals in with_status]
+        )
         if self._client_status_blacklist_manager():
             return
-        for vals, status in zip(vals_list, statuses, strict=True):
-            if status is None or status.kind != "blacklist":
+        for vals, status in zip(with_status, statuses, strict=True):
+            if status.kind != "blacklist":
                 continue
             parent = self.browse(vals.get("parent_id"))
             if parent.commercial_partner_id.client_status_id != status:
@@ -689,7 +694,7 @@ class ResPartner(models.Model):
 
         :raise AccessError: for anyone else
         """
-        status = self._client_status_blacklist_value(value)
+        status = self._client_status_blacklist_values([value])[0]
         changed = self.filtered(lambda partner: partner.client_status_id != status)
         if not changed:
             return self
