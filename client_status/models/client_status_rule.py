@@ -67,6 +67,15 @@ class ClientStatusRule(models.Model):
                         rule=rule.name,
                     )
                 )
+            if rule.status_id.kind == "blacklist":
+                # only a Client Status Manager puts a client on the blacklist
+                raise ValidationError(
+                    _(
+                        "The rule %(rule)s cannot give a blacklist status: only a"
+                        " Client Status Manager puts a client on the blacklist.",
+                        rule=rule.name,
+                    )
+                )
             if (
                 rule.status_id.company_id
                 and rule.status_id.company_id != rule.company_id

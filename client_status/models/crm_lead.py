@@ -12,7 +12,13 @@ from .client_status_mixin import ClientStatusSource
 # The lead values that make a lead new business for its customer (a new
 # customer, a lead converted to an opportunity, a lead restored): checked
 # against the blacklist.
-BLACKLIST_INPUTS = {"partner_id", "type", "active", "client_status_blacklist_confirmed"}
+BLACKLIST_INPUTS = {
+    "partner_id",
+    "email_from",
+    "type",
+    "active",
+    "client_status_blacklist_confirmed",
+}
 # Leads escalated per run of the daily clarification job.
 ESCALATION_BATCH_SIZE = 1000
 # Characters of the client's answer kept in the history.
@@ -120,11 +126,19 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
+        self.env["res.partner"]._check_client_status_confirm_access([vals])
+        # confirming checks every lead; else those whose inputs change
+        blacklist_before = (
+            self.env["res.partner"]._client_status_blacklist_state(self)
+            if BLACKLIST_INPUTS & vals.keys()
+            and "client_status_blacklist_confirmed" not in vals
+            else None
+        )
         waiting = self.filtered(lambda lead: lead.client_status_kind == "waiting")
         res = super().write(vals)
         if BLACKLIST_INPUTS & vals.keys():
             self._check_client_status_blacklist(
-                "client_status_blacklist_confirmed" in vals
+                "client_status_blacklist_confirmed" in vals, blacklist_before
             )
         if RULE_INPUTS & vals.keys():
             self.env["res.partner"]._client_status_inputs_changed(self, before)
@@ -406,12 +420,12 @@ class CrmLead(models.Model):
     # Blacklist
     # ------------------------------------------------------------------
 
-    def _check_client_status_blacklist(self, confirming=False):
+    def _check_client_status_blacklist(self, confirming=False, before=None):
         """Refuse the active leads of ``self`` whose customer is blacklisted,
         unless confirmed (``confirming``: this operation confirms them, which
         needs a Client Status Manager and is recorded in the history), whatever
-        the path:
-        form, import, duplicate, mail gateway, conversion."""
+        the path: form, import, duplicate, mail gateway, conversion, merge.
+        ``before``: see ``res.partner._client_status_check_blacklist``."""
         self.env["res.partner"]._client_status_check_blacklist(
             self.filtered("active"),
             lambda partner: _(
@@ -423,7 +437,46 @@ class CrmLead(models.Model):
                 reason=partner._client_status_blacklist_reason(),
             ),
             confirming,
+            before,
         )
+
+    def _client_status_blacklist_key(self):
+        """The inputs of the blacklist check of the lead ``self`` besides its
+        customer: a lead turned into an opportunity or restored is new
+        business."""
+        return (self.type, self.active)
+
+    def _client_status_blacklisted_customers(self):
+        """The blacklisted commercial entities of each lead of ``self``: its
+        customer's, or for a lead without a customer those of the contacts
+        with its e-mail address (those the user can read), ``{lead:
+        partners}``; one search for the leads without a customer."""
+        Partner = self.env["res.partner"]
+        emails = {
+            lead.email_normalized
+            for lead in self
+            if not lead.partner_id and lead.email_normalized
+        }
+        by_email = {}
+        if emails:
+            for partner in Partner.search(
+                [
+                    ("email_normalized", "in", list(emails)),
+                    ("commercial_partner_id.client_status_id.kind", "=", "blacklist"),
+                ]
+            ):
+                by_email[partner.email_normalized] = (
+                    by_email.get(partner.email_normalized, Partner)
+                    | partner.commercial_partner_id
+                )
+        return {
+            lead: (
+                Partner._client_status_blacklisted(lead.partner_id)
+                if lead.partner_id
+                else by_email.get(lead.email_normalized, Partner)
+            )
+            for lead in self
+        }
 
     @api.model
     def _cron_client_status_escalate(self):

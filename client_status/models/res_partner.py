@@ -4,7 +4,7 @@ import bisect
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -73,14 +73,22 @@ class ResPartner(models.Model):
             parent.id: parent.commercial_partner_id.client_status_id.id
             for parent in parents
         }
+        self._check_client_status_blacklist_create(vals_list)
         for vals in contact_vals:
             vals["client_status_id"] = status_by_parent[vals["parent_id"]]
+        self._client_status_inherit_blacklist(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
+        partners = self
         if "client_status_id" in vals:
             self._check_client_status_owner(vals)
-        return super().write(vals)
+            partners = self._check_client_status_blacklist_change(
+                vals["client_status_id"]
+            )
+        elif vals.get("parent_id"):
+            self._check_client_status_blacklist_move(vals)
+        return super(ResPartner, partners).write(vals)
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
@@ -577,6 +585,179 @@ class ResPartner(models.Model):
     # Blacklist
     # ------------------------------------------------------------------
 
+    @api.constrains("client_status_id", "company_id")
+    def _check_client_status_shared(self):
+        """A contact of no company (shared by every company) carries a status
+        of no company: a status of one company would lock the others out."""
+        for partner in self:
+            if not partner.company_id and partner.client_status_id.company_id:
+                raise ValidationError(
+                    _(
+                        "%(partner)s is shared by every company: it cannot have"
+                        " the status %(status)s of %(company)s, only a status of"
+                        " no company.",
+                        partner=partner.display_name,
+                        status=partner.client_status_id.display_name,
+                        company=partner.client_status_id.company_id.name,
+                    )
+                )
+
+    @api.model
+    def _client_status_default_company(self):
+        """A new contact without a company is shared: it gets the shared
+        default status, not the current company's (those with a company get
+        their company's, see ``_client_status_fill_defaults``)."""
+        return self.env["res.company"]
+
+    @api.model
+    def _client_status_blacklist_manager(self):
+        """Whether the current user may put clients on or off the blacklist
+        and confirm new business for a blacklisted client: the Client Status
+        Managers, and the addon's own code running as superuser (rules,
+        automation, crons), which never does it with values a client sent."""
+        return self.env.su or self.env.user.has_group(
+            "client_status.client_status_group_manager"
+        )
+
+    @api.model
+    def _client_status_blacklist_values(self, values):
+        """The statuses the ``client_status_id`` values sent to create or
+        write name (empty for none), in order, with one query; anything but
+        an existing status id is refused."""
+        Status = self.env["client.status"]
+        ids = [
+            value.id if isinstance(value, models.BaseModel) else value
+            for value in values
+        ]
+        existing = set(
+            Status.browse({id_ for id_ in ids if type(id_) is int and id_ > 0})
+            .exists()
+            ._ids
+        )
+        for value, id_ in zip(values, ids, strict=True):
+            if (
+                id_
+                and id_ not in existing
+                or (isinstance(value, models.BaseModel) and value._name != Status._name)
+            ):
+                raise UserError(
+                    _("%(value)s is not a client status.", value=repr(value))
+                )
+        return [Status.browse(id_ or ()) for id_ in ids]
+
+    @api.model
+    def _check_client_status_blacklist_create(self, vals_list):
+        """Refuse new contacts given a blacklist-kind status by anyone but a
+        Client Status Manager, unless they take it from their company (a
+        contact or a subsidiary of a blacklisted company); values that are
+        no status are refused to everyone."""
+        with_status = [vals for vals in vals_list if "client_status_id" in vals]
+        statuses = self._client_status_blacklist_values(
+            [vals["client_status_id"] for vals in with_status]
+        )
+        if self._client_status_blacklist_manager():
+            return
+        for vals, status in zip(with_status, statuses, strict=True):
+            if status.kind != "blacklist":
+                continue
+            parent = self.browse(vals.get("parent_id"))
+            if parent.commercial_partner_id.client_status_id != status:
+                raise AccessError(
+                    _(
+                        "Only a Client Status Manager can put %(partner)s on the"
+                        " blacklist (%(status)s).",
+                        partner=vals.get("name") or "?",
+                        status=status.display_name,
+                    )
+                )
+
+    @api.model
+    def _client_status_inherit_blacklist(self, vals_list):
+        """New companies created under a blacklisted company (subsidiaries)
+        take its blacklist-kind status: a new entity is no way around the
+        blacklist. (Contacts take their company's status anyway.)"""
+        parents = self.browse(
+            {vals["parent_id"] for vals in vals_list if vals.get("parent_id")}
+        ).commercial_partner_id
+        blacklisted = {
+            parent.id: parent.client_status_id.id
+            for parent in parents
+            if parent.client_status_id.kind == "blacklist"
+        }
+        if not blacklisted:
+            return
+        for vals in vals_list:
+            if not vals.get("parent_id"):
+                continue
+            parent = self.browse(vals["parent_id"]).commercial_partner_id
+            if parent.id in blacklisted:
+                vals["client_status_id"] = blacklisted[parent.id]
+
+    def _check_client_status_blacklist_move(self, vals):
+        """Check that the current user may move the contacts of ``self``
+        under the company ``vals["parent_id"]``: they take its status (the
+        commercial sync, which runs as superuser), so moving a contact onto
+        or off the blacklist is a Client Status Manager's decision too."""
+        entity = self.browse(vals["parent_id"]).commercial_partner_id
+        contacts = self.filtered(
+            lambda partner: not vals.get("is_company", partner.is_company)
+        )
+        contacts._check_client_status_blacklist_change(entity.client_status_id.id)
+
+    def _check_client_status_blacklist_change(self, value):
+        """Check that the current user may give the partners of ``self`` the
+        status ``value`` (a ``client_status_id`` value of ``write``), and
+        return ``self`` with the reason to record.
+
+        Only a Client Status Manager (or the addon's own code, see
+        ``_client_status_blacklist_manager``) puts a client on a
+        blacklist-kind status, takes it off one or clears a status, whatever
+        the path (form, kanban, import, a contact moved under another
+        company: the status follows its company). A client put on the
+        blacklist without a reason gets the status's description as the
+        reason of its history row.
+
+        :raise AccessError: for anyone else
+        """
+        status = self._client_status_blacklist_values([value])[0]
+        changed = self.filtered(lambda partner: partner.client_status_id != status)
+        if not changed:
+            return self
+        entering = status.kind == "blacklist"
+        if not self._client_status_blacklist_manager():
+            if not status:
+                raise AccessError(
+                    _(
+                        "Only a Client Status Manager can clear the status of"
+                        " %(partner)s.",
+                        partner=changed[0].display_name,
+                    )
+                )
+            leaving = changed.filtered(
+                lambda partner: partner.client_status_id.kind == "blacklist"
+            )
+            if entering or leaving:
+                partner = (leaving or changed)[0]
+                raise AccessError(
+                    _(
+                        "Only a Client Status Manager can put %(partner)s on or"
+                        " off the blacklist (%(status)s).",
+                        partner=partner.display_name,
+                        status=(leaving[:1].client_status_id or status).display_name,
+                    )
+                )
+        if entering and not self.env.context.get("client_status_reason"):
+            description = status.description
+            if description:
+                return self.with_context(
+                    client_status_reason=self.env[
+                        "client.status.history"
+                    ]._translate_reason(
+                        lambda env: status.with_env(env).description or description
+                    )
+                )
+        return self
+
     @api.model
     def _client_status_inputs_changed(self, records, before=None):
         """The values the contact rules read changed on ``records`` (leads,
@@ -586,45 +767,111 @@ class ResPartner(models.Model):
         (partners | before if before else partners)._client_status_mark_pending()
 
     @api.model
-    def _client_status_check_blacklist(self, records, refusal, confirming=False):
-        """Refuse ``records`` (leads, orders...: with a ``partner_id`` and a
-        ``client_status_blacklist_confirmed`` flag) whose customer has a
-        blacklist-kind status, unless they were confirmed: by a Client Status
+    def _client_status_blacklisted(self, partners):
+        """The commercial entities of ``partners`` with a blacklist-kind
+        status (read from the status itself)."""
+        return partners.commercial_partner_id.filtered(
+            lambda partner: partner.client_status_id.kind == "blacklist"
+        )
+
+    @api.model
+    def _client_status_blacklist_state(self, records):
+        """What the blacklist check of ``records`` (leads, orders) reads:
+        ``{record: (blacklisted customers, other inputs)}``."""
+        customers = records._client_status_blacklisted_customers()
+        return {
+            record: (customers[record], record._client_status_blacklist_key())
+            for record in records
+        }
+
+    @api.model
+    def _check_client_status_confirm_access(self, vals_list):
+        """Refuse values that confirm new business despite the blacklist
+        (``client_status_blacklist_confirmed``) unless the current user is a
+        Client Status Manager: the field's ``groups`` are not checked on
+        create.
+
+        :raise AccessError: for anyone else
+        """
+        if (
+            any(vals.get("client_status_blacklist_confirmed") for vals in vals_list)
+            and not self._client_status_blacklist_manager()
+        ):
+            raise AccessError(
+                _(
+                    "Only a Client Status Manager can confirm new business"
+                    " for a blacklisted customer."
+                )
+            )
+
+    @api.model
+    def _client_status_check_blacklist(
+        self, records, refusal, confirming=False, before=None
+    ):
+        """Refuse ``records`` (leads, orders...: with a
+        ``client_status_blacklist_confirmed`` flag and a
+        ``_client_status_blacklisted_customers`` method) that have a
+        blacklisted customer, unless they were confirmed: by a Client Status
         Manager when ``confirming`` (the operation sets the flag), earlier
         otherwise; the confirmations made by this operation are recorded in
         the customers' history (``_client_status_log_override``).
+
+        ``before``: for a write, ``_client_status_blacklist_state`` of the
+        records before it. Records whose blacklisted customers and other
+        inputs did not change are left alone (a merge or an edit of existing
+        business), and a confirmation holds for the customers it was given
+        for: records whose blacklisted customers changed lose it.
 
         :param refusal: ``refusal(partner)`` returns the translated message
             of the refusal for the blacklisted commercial entity ``partner``
         :raise UserError: with that message
         """
-        blacklisted = records.filtered(
-            lambda record: record.partner_id.commercial_partner_id.client_status_kind
-            == "blacklist"
-        )
+        customers = records._client_status_blacklisted_customers()
+        if before is not None:
+            moved = records.filtered(
+                lambda record: record in before
+                and before[record][0] != customers[record]
+            )
+            if moved:
+                # in SQL: a write would run this check again (and the flag is
+                # the managers' only); taking a confirmation back grants nothing
+                moved.flush_recordset(["client_status_blacklist_confirmed"])
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET client_status_blacklist_confirmed = FALSE"
+                        " WHERE id = ANY(%s)",
+                        SQL.identifier(moved._table),
+                        moved.ids,
+                    )
+                )
+                moved.invalidate_recordset(["client_status_blacklist_confirmed"])
+            records = records.filtered(
+                lambda record: record not in before
+                or before[record]
+                != (customers[record], record._client_status_blacklist_key())
+            )
+        blacklisted = records.filtered(lambda record: customers[record])
         if not blacklisted:
             return records.browse()
         # sudo: the confirmation flag is readable by managers only
         confirmed = blacklisted.sudo().filtered("client_status_blacklist_confirmed")
         confirmed = confirmed.with_env(records.env)
         refused = blacklisted - confirmed
-        if (
-            confirming
-            and confirmed
-            and not self.env.user.has_group("client_status.client_status_group_manager")
-        ):
-            refused |= confirmed
         if refused:
             if not self.env.user._is_internal():
                 # a customer (accepting a quotation online): no internal reason
                 raise UserError(_("This cannot be done online: please contact us."))
-            raise UserError(refusal(refused[0].partner_id.commercial_partner_id))
+            record = refused[0]
+            partners = customers[record]
+            if before is not None and record in before:
+                # name the customer this operation brings
+                partners = (partners - before[record][0]) or partners
+            raise UserError(refusal(partners[0]))
         # new records (checked before their INSERT) are recorded once created
         confirmed = confirmed.filtered("id") if confirming else records.browse()
         if confirmed:
-            confirmed.partner_id.commercial_partner_id._client_status_log_override(
-                confirmed
-            )
+            partners = self.browse().union(*(customers[record] for record in confirmed))
+            partners._client_status_log_override(confirmed, customers)
 
     @api.model
     def _client_status_check_blacklist_new(self, model, vals_list):
@@ -632,6 +879,7 @@ class ResPartner(models.Model):
         be created, before their INSERT (the mail gateway commits what a
         failed create wrote); return whether they confirm a blacklisted
         customer (for the check once created)."""
+        self._check_client_status_confirm_access(vals_list)
         confirming = any(
             vals.get("client_status_blacklist_confirmed") for vals in vals_list
         )
@@ -642,7 +890,8 @@ class ResPartner(models.Model):
 
     def _client_status_blacklist_reason(self):
         """Why the partner is blacklisted: the last reason recorded when it
-        got its status, else the description of the status."""
+        got its status (not a manager's override, which keeps the status),
+        else the description of the status."""
         self.ensure_one()
         # sudo: the reason is shown to whoever is refused a lead
         row = (
@@ -652,6 +901,7 @@ class ResPartner(models.Model):
                 [
                     ("partner_id", "=", self.id),
                     ("status_to_id", "=", self.client_status_id.id),
+                    ("status_from_id", "!=", self.client_status_id.id),
                     ("reason", "!=", False),
                 ],
                 limit=1,
@@ -659,17 +909,18 @@ class ResPartner(models.Model):
         )
         return row.reason or self.client_status_id.description or ""
 
-    def _client_status_log_override(self, records):
+    def _client_status_log_override(self, records, customers):
         """Record in the history of the blacklisted partners of ``self`` that
-        a manager accepted ``records`` (leads, orders: with a ``partner_id``)
-        for them (the status does not change): one row per partner, one
-        insert."""
+        a manager accepted ``records`` (leads, orders) for them (the status
+        does not change): one row per partner, one insert.
+
+        :param customers: ``{record: partners}``, the blacklisted customers
+            of each record
+        """
         changes = []
         for partner in self:
             partner_records = records.filtered(
-                lambda record, partner=partner: (
-                    record.partner_id.commercial_partner_id == partner
-                )
+                lambda record, partner=partner: partner in customers[record]
             )
             status_id = partner.client_status_id.id
             names = ", ".join(partner_records.mapped("display_name"))

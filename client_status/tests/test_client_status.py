@@ -56,10 +56,14 @@ class TestClientStatusCatalogue(ClientStatusCommon):
         self.assertEqual(self.lead.company_id, self.company)
         with self.assertRaises(ValidationError):
             self.lead.client_status_id = status_b
-        # a record without company may have a status of any company
+        # a contact without company (shared) has a status of no company
+        # (issue 12: one company would lock the others out)
         status_b_partner = self._create_status_b(
             "B Partner", "t_b_partner", "partner", "customer"
         )
+        with self.assertRaises(ValidationError):
+            self.individual.client_status_id = status_b_partner
+        self.individual.company_id = self.company_b
         self.individual.client_status_id = status_b_partner
         self.assertEqual(self.individual.client_status_id, status_b_partner)
 

@@ -4,7 +4,13 @@ from odoo import _, api, fields, models
 
 # The order values that make an order new business for its customer: checked
 # against the blacklist.
-BLACKLIST_INPUTS = {"partner_id", "state", "client_status_blacklist_confirmed"}
+BLACKLIST_INPUTS = {
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "state",
+    "client_status_blacklist_confirmed",
+}
 # The order values the contact rules read: a change makes the customer pending.
 RULE_INPUTS = {"partner_id", "state", "date_order", "amount_untaxed", "order_line"}
 
@@ -33,7 +39,8 @@ class SaleOrder(models.Model):
     def _compute_client_status_blacklisted(self):
         for order in self:
             order.client_status_blacklisted = (
-                order.partner_id.commercial_partner_id.client_status_kind == "blacklist"
+                order.partner_id.commercial_partner_id.client_status_id.kind
+                == "blacklist"
             )
 
     @api.model_create_multi
@@ -47,21 +54,30 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
+        self.env["res.partner"]._check_client_status_confirm_access([vals])
+        # confirming checks every order; else those whose inputs change
+        blacklist_before = (
+            self.env["res.partner"]._client_status_blacklist_state(self)
+            if BLACKLIST_INPUTS & vals.keys()
+            and "client_status_blacklist_confirmed" not in vals
+            else None
+        )
         res = super().write(vals)
         if BLACKLIST_INPUTS & vals.keys():
             self._check_client_status_blacklist(
-                "client_status_blacklist_confirmed" in vals
+                "client_status_blacklist_confirmed" in vals, blacklist_before
             )
         if RULE_INPUTS & vals.keys():
             self.env["res.partner"]._client_status_inputs_changed(self, before)
         return res
 
-    def _check_client_status_blacklist(self, confirming=False):
+    def _check_client_status_blacklist(self, confirming=False, before=None):
         """Refuse the quotations and orders of ``self`` (not cancelled) whose
-        customer is blacklisted, unless confirmed (``confirming``: this
-        operation confirms them, which needs a Client Status Manager and is
-        recorded in the history): create, duplicate, change of customer,
-        confirmation."""
+        customer, invoice or delivery address is blacklisted, unless
+        confirmed (``confirming``: this operation confirms them, which needs
+        a Client Status Manager and is recorded in the history): create,
+        duplicate, change of customer or address, confirmation. ``before``:
+        see ``res.partner._client_status_check_blacklist``."""
         self.env["res.partner"]._client_status_check_blacklist(
             self.filtered(lambda order: order.state != "cancel"),
             lambda partner: _(
@@ -73,4 +89,21 @@ class SaleOrder(models.Model):
                 reason=partner._client_status_blacklist_reason(),
             ),
             confirming,
+            before,
         )
+
+    def _client_status_blacklist_key(self):
+        """The inputs of the blacklist check of the order ``self`` besides
+        its customers: a quotation confirmed or reset is new business."""
+        return (self.state,)
+
+    def _client_status_blacklisted_customers(self):
+        """The blacklisted commercial entities of each order of ``self``: of
+        its customer, invoice and delivery addresses, ``{order: partners}``."""
+        blacklisted = self.env["res.partner"]._client_status_blacklisted
+        return {
+            order: blacklisted(
+                order.partner_id | order.partner_invoice_id | order.partner_shipping_id
+            )
+            for order in self
+        }

@@ -5,6 +5,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.client_status.tests.common import ClientStatusCommon
@@ -188,3 +189,159 @@ class TestClientStatusSale(ClientStatusCommon):
         with self._assert_refused(r"^This cannot be done online: please contact us\.$"):
             # as the portal's "accept and sign" does
             order.with_user(portal).sudo().action_confirm()
+
+
+@tagged("post_install", "-at_install")
+class TestClientStatusSaleBlacklist(ClientStatusCommon):
+    """No bypass of the blacklist on quotations and orders, driven as the
+    roles (``with_user``: what RPC executes): every path x (the company, its
+    contact, as customer or as invoice/delivery address) x (salesperson:
+    refused, manager confirming: allowed and logged)."""
+
+    _confirmed_order = TestClientStatusSale._confirmed_order
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.env["product.product"].create(
+            {"name": "Client Status Widget", "list_price": 100.0}
+        )
+        cls.buyer = cls.env["res.partner"].create(
+            {"name": "Order Buyer", "is_company": True}
+        )
+        cls.banned = cls.env["res.partner"].create(
+            {"name": "Bad Payer", "is_company": True}
+        )
+        cls.status_manager = new_test_user(
+            cls.env,
+            login="cs_sale_status_manager",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "client_status.client_status_group_manager",
+            name="Client Status Manager",
+        )
+        cls.banned_contact = cls.env["res.partner"].create(
+            {"name": "Bad Payer's Buyer", "parent_id": cls.banned.id}
+        )
+        cls.banned.with_context(
+            client_status_reason="Unpaid invoices"
+        ).client_status_id = cls.status_blacklist
+        cls.ok_order = (
+            cls.env["sale.order"]
+            .with_user(cls.salesman)
+            .create({"partner_id": cls.buyer.id, "user_id": cls.salesman.id})
+        )
+
+    def _targets(self):
+        """The values that name the blacklisted customer, in every way."""
+        for partner in (self.banned, self.banned_contact):
+            yield {"partner_id": partner.id}
+            for field in ("partner_invoice_id", "partner_shipping_id"):
+                yield {"partner_id": self.buyer.id, field: partner.id}
+
+    def _counts(self):
+        self.env.flush_all()
+        Order = self.env["sale.order"]
+        return (
+            Order.search_count([]),
+            Order.search_count([("state", "=", "sale")]),
+            self.History.search_count([]),
+        )
+
+    def _assert_bypass_refused(self, operation, error=None, pattern="is blacklisted"):
+        counts = self._counts()
+        with self.assertRaises(error or Exception) as caught:
+            operation()
+            self.env.flush_all()
+        self.assertRegex(str(caught.exception), pattern)
+        self.assertEqual(self._counts(), counts)
+
+    def _assert_override_logged(self, order):
+        row = self._history(self.banned)[-1]
+        self.assertEqual(row.user_id, self.status_manager)
+        self.assertEqual(row.status_from_id, self.status_blacklist)
+        self.assertIn(order.display_name, row.reason)
+
+    def test_create_and_confirm(self):
+        Order = self.env["sale.order"]
+        for vals in self._targets():
+            with self.subTest(vals=vals):
+                self._assert_bypass_refused(
+                    lambda vals=vals: Order.with_user(self.salesman).create(vals)
+                )
+                line = Command.create({"product_id": self.product.id})
+                order = Order.with_user(self.status_manager).create(
+                    dict(
+                        vals,
+                        client_status_blacklist_confirmed=True,
+                        order_line=[line],
+                        user_id=self.salesman.id,
+                    )
+                )
+                self._assert_override_logged(order)
+                order.with_user(self.salesman).action_confirm()
+                self.assertEqual(order.state, "sale")
+
+    def test_write_customer_or_address(self):
+        for vals in self._targets():
+            with self.subTest(vals=vals):
+                self._assert_bypass_refused(
+                    lambda vals=vals: self.ok_order.with_user(self.salesman).write(vals)
+                )
+                self.ok_order.with_user(self.status_manager).write(
+                    dict(vals, client_status_blacklist_confirmed=True)
+                )
+                self._assert_override_logged(self.ok_order)
+                self.ok_order.with_user(self.status_manager).write(
+                    {
+                        "partner_id": self.buyer.id,
+                        "partner_invoice_id": self.buyer.id,
+                        "partner_shipping_id": self.buyer.id,
+                    }
+                )
+                self.assertFalse(self.ok_order.sudo().client_status_blacklist_confirmed)
+
+    def test_copy(self):
+        order = self._confirmed_order(user_id=self.salesman.id)
+        self._assert_bypass_refused(order.with_user(self.salesman).copy)
+        copy = order.with_user(self.status_manager).copy(
+            {"client_status_blacklist_confirmed": True}
+        )
+        self._assert_override_logged(copy)
+
+    def test_confirmation_only_by_managers(self):
+        self._assert_bypass_refused(
+            lambda: self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {"partner_id": self.buyer.id, "client_status_blacklist_confirmed": True}
+            ),
+            AccessError,
+            "Only a Client Status Manager can confirm",
+        )
+
+    def test_confirmation_holds_for_its_customer(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Bad Payer", "is_company": True}
+        )
+        other.client_status_id = self.status_blacklist
+        order = self._confirmed_order(
+            user_id=self.salesman.id,
+            order_line=[Command.create({"product_id": self.product.id})],
+        )
+        for user in (self.salesman, self.status_manager):
+            with self.subTest(user=user.login):
+                self._assert_bypass_refused(
+                    lambda user=user: order.with_user(user).write(
+                        {"partner_id": other.id}
+                    ),
+                    pattern="Other Bad Payer is blacklisted",
+                )
+                self._assert_bypass_refused(
+                    lambda user=user: order.with_user(user).write(
+                        {"partner_shipping_id": other.id}
+                    ),
+                    pattern="Other Bad Payer is blacklisted",
+                )
+        # the confirmation still holds for its customer
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
