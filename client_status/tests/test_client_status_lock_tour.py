@@ -1,12 +1,12 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import shutil
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.client_status_mixin import ClientStatusSource
+from .test_client_status_tour import check_tour_tools
 
 
 @tagged("post_install", "-at_install", "client_status_lock")
@@ -17,17 +17,7 @@ class TestClientStatusLockTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # A missing browser or websocket-client makes Odoo skip tours silently:
-        # here it is a failure.
-        try:
-            import websocket  # noqa: F401  pylint: disable=unused-import
-        except ImportError as error:
-            raise AssertionError("websocket-client is needed to run tours") from error
-        if not any(
-            shutil.which(name)
-            for name in ("chromium", "chromium-browser", "google-chrome")
-        ):
-            raise AssertionError("Chromium is needed to run tours")
+        check_tour_tools()
 
         Status = cls.env["client.status"]
         Status.with_context(active_test=False).search(

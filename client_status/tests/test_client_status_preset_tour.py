@@ -1,8 +1,8 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import shutil
-
 from odoo.tests import HttpCase, tagged
+
+from .test_client_status_tour import check_tour_tools
 
 
 @tagged("post_install", "-at_install")
@@ -14,17 +14,7 @@ class TestClientStatusPresetTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # A missing browser or websocket-client makes Odoo skip tours silently:
-        # here it is a failure.
-        try:
-            import websocket  # noqa: F401  pylint: disable=unused-import
-        except ImportError as error:
-            raise AssertionError("websocket-client is needed to run tours") from error
-        if not any(
-            shutil.which(name)
-            for name in ("chromium", "chromium-browser", "google-chrome")
-        ):
-            raise AssertionError("Chromium is needed to run tours")
+        check_tour_tools()
 
         ref = cls.env.ref
         cls.blacklist = ref("client_status.client_status_partner_blacklist")
