@@ -96,6 +96,17 @@ class ClientStatusCommon(TransactionCase):
             name, code, scope, kind, 9, company_id=cls.company_b.id, **values
         )
 
+    @classmethod
+    def _disable_shipped_rules_and_automations(cls):
+        """Leave the engine alone with the test's own rules: the shipped rules
+        archived, and the event automations (which reclassify at once) off."""
+        cls.env["client.status.rule"].with_context(active_test=False).search(
+            []
+        ).active = False
+        cls.env["base.automation"].search(
+            [("model_id.model", "in", ["crm.lead", "res.partner"])]
+        ).active = False
+
     @contextmanager
     def _assert_refused(self, pattern):
         """Expect a UserError matching ``pattern``; Odoo's assertRaises rolls

@@ -24,13 +24,7 @@ class TestClientStatusLock(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["client.status.rule"].with_context(active_test=False).search(
-            []
-        ).active = False
-        # the engine alone: the event automations would reclassify at once
-        cls.env["base.automation"].search(
-            [("model_id.model", "in", ["crm.lead", "res.partner"])]
-        ).active = False
+        cls._disable_shipped_rules_and_automations()
         cls.company.write(
             {"client_status_lock_days_partner": 90, "client_status_lock_days_lead": 90}
         )

@@ -21,14 +21,7 @@ class TestClientStatusRule(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["client.status.rule"].with_context(active_test=False).search(
-            []
-        ).active = False
-        # the engine alone: the event automations (test_client_status_automation)
-        # would reclassify won deals' clients before the runs
-        cls.env["base.automation"].search(
-            [("model_id.model", "in", ["crm.lead", "res.partner"])]
-        ).active = False
+        cls._disable_shipped_rules_and_automations()
         # the leads already in the database (demo data) must not weigh in the
         # revenue ranking: they become lost deals
         cls.env.flush_all()

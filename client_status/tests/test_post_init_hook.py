@@ -18,13 +18,7 @@ class TestPostInitHook(ClientStatusCommon):
     def setUpClass(cls):
         super().setUpClass()
         # the hook's rules are the test's own ones
-        cls.env["client.status.rule"].with_context(active_test=False).search(
-            []
-        ).active = False
-        # the hook alone: no event automation on the leads the tests make
-        cls.env["base.automation"].search(
-            [("model_id.model", "in", ["crm.lead", "res.partner"])]
-        ).active = False
+        cls._disable_shipped_rules_and_automations()
         cls.status_lead_lost = cls._create_status(
             "Test Lost", "t_lost", "lead", "lost", 4, fold=True
         )
