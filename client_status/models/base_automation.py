@@ -1,6 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from odoo.addons.base_automation.models import base_automation
 
@@ -24,6 +24,11 @@ class BaseAutomation(models.Model):
     trigger = fields.Selection(
         selection_add=[(ON_STATUS_SET, "Client status is set to")],
         ondelete={ON_STATUS_SET: "cascade"},
+    )
+    client_status_batch = fields.Boolean(
+        string="Run Once per Event",
+        help="Run the actions once on all the records of the event (the code"
+        " works on records), not once per record: a mass update costs one run.",
     )
 
     @api.depends("model_id", "trigger")
@@ -57,6 +62,85 @@ class BaseAutomation(models.Model):
             )
         return res
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the cached rules of a model (_get_actions, _watched_fields)
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    def _get_actions(self, records, triggers):
+        # Odoo searches the rules of the model at every create, write and
+        # stored computation of it: the ids are cached (cleared when a rule
+        # changes), the records browsed in the caller's environment as Odoo
+        # returns them.
+        if "__action_done" not in self._context:
+            self = self.with_context(__action_done={})
+        return self.browse(self._get_action_ids(records._name, tuple(triggers)))
+
+    @api.model
+    @tools.ormcache("model_name", "triggers")
+    def _get_action_ids(self, model_name, triggers):
+        """The ids of the active rules of ``model_name`` for ``triggers``, in
+        the order of Odoo's search."""
+        return tuple(
+            self.with_context(active_test=True)
+            .sudo()
+            .search([("model_name", "=", model_name), ("trigger", "in", triggers)])
+            .ids
+        )
+
+    @api.model
+    @tools.ormcache("model_name")
+    def _watched_fields(self, model_name):
+        """The fields of ``model_name`` whose change one of its active rules
+        of an update trigger may act upon (their trigger fields), or ``None``
+        when one of them watches every field (no trigger field)."""
+        watched = set()
+        for automation in self.browse(
+            self._get_action_ids(model_name, tuple(base_automation.WRITE_TRIGGERS))
+        ).sudo():
+            if not automation.trigger_field_ids:
+                return None
+            watched.update(automation.trigger_field_ids.mapped("name"))
+        return frozenset(watched)
+
+    def _register_hook(self):
+        # Odoo's patches of write and of stored computations evaluate the
+        # rules of the model (pre-domains, old values, post-domains) at every
+        # write, which also forces the computation of the fields the domains
+        # read record by record. A rule acts only on records whose trigger
+        # fields changed (_check_trigger_fields): when none of the written or
+        # computed fields is a trigger field of any rule of the model, the
+        # patch is skipped, which decides nothing else.
+        res = super()._register_hook()
+        for model_name in {
+            automation.model_name
+            for automation in self.with_context({}).search(
+                [("trigger", "in", base_automation.WRITE_TRIGGERS)]
+            )
+        }:
+            model_class = self.env.registry.get(model_name)
+            if model_class is None:
+                continue
+            for name, make in (
+                ("write", _make_write),
+                ("_compute_field_value", _make_compute_field_value),
+            ):
+                patched = model_class.__dict__.get(name)
+                if patched is not None and hasattr(patched, "origin"):
+                    method = make(patched)
+                    method.origin = patched.origin
+                    setattr(model_class, name, method)
+        return res
+
     def _process(self, records, domain_post=None):
         # Status changes made by an automation rule's actions are recorded as
         # such, with the rule's name as their reason. The records whose status
@@ -65,6 +149,9 @@ class BaseAutomation(models.Model):
         # base_automation shares between the rules of one event
         # ("__action_done"), so that sibling rules see it, and is handed down
         # to the rules the actions trigger in turn.
+        if not records:
+            # nothing to do (Odoo calls every rule of the model at each write)
+            return super()._process(records, domain_post=domain_post)
         done = self.env.context.get("client_status_automation_done")
         if done is None:
             action_done = self.env.context.get("__action_done")
@@ -81,6 +168,72 @@ class BaseAutomation(models.Model):
             ),
             "client_status_automation_done": done,
         }
-        return super(BaseAutomation, self.with_context(**context))._process(
-            records.with_context(**context), domain_post=domain_post
-        )
+        self = self.with_context(**context)
+        records = records.with_context(**context)
+        if self.sudo().client_status_batch:
+            return self._process_batch(records, domain_post=domain_post)
+        return super()._process(records, domain_post=domain_post)
+
+    def _process_batch(self, records, domain_post=None):
+        """``_process`` for a rule that runs its actions once on all the
+        records of the event (``client_status_batch``) rather than once per
+        record: the same bookkeeping of the records done, the same trigger
+        fields, one run of each action with every record in ``active_ids``
+        (Odoo's server actions run per record the actions that need it)."""
+        automation_done = self._context.get("__action_done", {})
+        records_done = automation_done.get(self, records.browse())
+        records -= records_done
+        if not records:
+            return
+        if self.env.context.get("__action_feedback"):
+            automation_done[self] = records_done + records
+        else:
+            automation_done = dict(automation_done)
+            automation_done[self] = records_done + records
+            self = self.with_context(__action_done=automation_done)
+            records = records.with_context(__action_done=automation_done)
+        records = records.filtered(self._check_trigger_fields)
+        automation_done[self] = records_done + records
+        if not records:
+            return
+        if "date_automation_last" in records._fields:
+            records.date_automation_last = fields.Datetime.now()
+        context = {
+            "active_model": records._name,
+            "active_ids": records.ids,
+            "active_id": records[:1].id,
+            "domain_post": domain_post,
+        }
+        for action in self.sudo().action_server_ids:
+            try:
+                action.with_context(**context).run()
+            except Exception as error:
+                self._add_postmortem(error)
+                raise
+
+def _make_write(patched):
+    """``write`` through base_automation's ``patched`` write only when a
+    written field is a trigger field of a rule of the model."""
+
+    def write(self, vals, **kw):
+        watched = self.env["base.automation"]._watched_fields(self._name)
+        if watched is not None and watched.isdisjoint(vals):
+            return patched.origin(self, vals, **kw)
+        return patched(self, vals, **kw)
+
+    return write
+
+
+def _make_compute_field_value(patched):
+    """A stored computation through base_automation's ``patched`` one only
+    when a computed field is a trigger field of a rule of the model."""
+
+    def _compute_field_value(self, field):
+        watched = self.env["base.automation"]._watched_fields(self._name)
+        if watched is not None and watched.isdisjoint(
+            computed.name for computed in self.pool.field_computed[field]
+        ):
+            return patched.origin(self, field)
+        return patched(self, field)
+
+    return _compute_field_value

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -30,6 +30,9 @@ SCOPE_KINDS = {
 }
 # The kind a new status of each scope gets unless told otherwise
 DEFAULT_KINDS = {"partner": "prospect", "lead": "open"}
+# The fields that decide the statuses cached per scope, kind and company
+# (_get_default_status_id, _get_status_of_kind_id).
+CACHED_FIELDS = {"scope", "kind", "is_default", "company_id", "sequence", "active"}
 # Ready catalogues shipped as archived data (Client Statuses › Load a Preset)
 PRESETS = [
     ("lifecycle", "Lifecycle"),
@@ -357,6 +360,8 @@ class ClientStatus(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the statuses cached by kind and the defaults
+        self.env.registry.clear_cache()
         for vals in vals_list:
             if "kind" not in vals and vals.get("scope") in DEFAULT_KINDS:
                 vals["kind"] = DEFAULT_KINDS[vals["scope"]]
@@ -365,11 +370,17 @@ class ClientStatus(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if CACHED_FIELDS & vals.keys():
+            self.env.registry.clear_cache()
         if vals.get("active") is False:
             self._check_archivable()
         if {"scope", "company_id"} & vals.keys():
             self._check_scope_company_change(vals)
         return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
@@ -523,6 +534,13 @@ class ClientStatus(models.Model):
         """Return the default status of ``scope`` for ``company``: the
         company's own default, else the shared one (only the shared one when
         ``company`` is empty)."""
+        return self.browse(self._get_default_status_id(scope, company.id))
+
+    @api.model
+    @tools.ormcache("scope", "company_id")
+    def _get_default_status_id(self, scope, company_id):
+        """The id of ``_get_default_status``: every new record asks for it,
+        cached until a status changes."""
         # sudo: the catalogue is configuration; records created by users who
         # cannot read it (portal sign-up, public forms) still get their default.
         return (
@@ -531,12 +549,12 @@ class ClientStatus(models.Model):
                 [
                     ("scope", "=", scope),
                     ("is_default", "=", True),
-                    ("company_id", "in", [company.id, False]),
+                    ("company_id", "in", [company_id, False]),
                 ],
                 order="company_id",
                 limit=1,
             )
-            .sudo(False)
+            .id
         )
 
     @api.model
@@ -576,6 +594,12 @@ class ClientStatus(models.Model):
     def _get_status_of_kind(self, scope, kind, company):
         """Return the first status (in sequence) of ``kind`` in ``scope`` for
         ``company``: the company's own, else a shared one."""
+        return self.browse(self._get_status_of_kind_id(scope, kind, company.id))
+
+    @api.model
+    @tools.ormcache("scope", "kind", "company_id")
+    def _get_status_of_kind_id(self, scope, kind, company_id):
+        """The id of ``_get_status_of_kind``, cached until a status changes."""
         # sudo: the catalogue is configuration; automations run for any user
         return (
             self.sudo()
@@ -583,12 +607,12 @@ class ClientStatus(models.Model):
                 [
                     ("scope", "=", scope),
                     ("kind", "=", kind),
-                    ("company_id", "in", [company.id, False]),
+                    ("company_id", "in", [company_id, False]),
                 ],
                 order="company_id, sequence, id",
                 limit=1,
             )
-            .sudo(False)
+            .id
         )
 
     def _get_usage_counts(self, with_archived, with_history=False, on_boards=False):

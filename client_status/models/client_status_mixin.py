@@ -788,6 +788,19 @@ class ClientStatusMixin(models.AbstractModel):
         ``_client_status_metric_<name>(window_days, context)``."""
         return {"days_in_status", "days_since_last_contact"}
 
+    @api.model
+    def _client_status_metric_inputs(self):
+        """What the metric providers of this model read besides the records
+        themselves, ``{metric: {model: field names}}``; ``message_ids``
+        stands for the messages posted on a record. A change of one of those
+        values on a record with a customer (a lead, an order) marks the
+        customer for the pending job (``_client_status_inputs_changed``);
+        writes of other fields cost nothing. Another metric declares its own."""
+        return {
+            "days_in_status": {},
+            "days_since_last_contact": {self._name: {"message_ids"}},
+        }
+
     def _client_status_metric_days_in_status(self, window_days, context):
         """Days since the status of each record changed."""
         now = context["now"]
@@ -836,33 +849,72 @@ class ClientStatusMixin(models.AbstractModel):
 
     def _client_status_mark_pending(self, pending=True):
         """Mark ``self`` for (or clear it from) the reclassification of the
-        pending records, in SQL (no write() for a technical flag), and make
-        the pending job run within minutes."""
-        if not self:
+        pending records, and make the pending job run within minutes.
+
+        Marking costs no query of its own: the flag is set in the ORM's cache
+        as a change to store, written with the other changes of the
+        transaction at its next flush (one UPDATE for all the records marked,
+        merged with theirs), with no write() nor its automations for a
+        technical flag; the pending job is triggered once per transaction.
+        Clearing (the engine, once a batch is done) is one UPDATE."""
+        records = self.filtered("id")
+        if not records:
             return
-        self.flush_recordset(["client_status_pending"])
-        # rows already marked (or cleared, NULL included) are left alone: no
-        # new row version, no lock; clearing finds the marked ones by index
+        field = self._fields["client_status_pending"]
+        if pending:
+            # those already marked in the cache are left alone
+            records = self.env.cache.get_records_different_from(records, field, True)
+            if not records:
+                return
+            self.env.cache.update(records, field, [True] * len(records), dirty=True)
+            self._client_status_at_commit("_client_status_trigger_pending", self.browse())
+            return
+        records.flush_recordset(["client_status_pending"])
+        # rows already cleared (NULL included) are left alone: no new row
+        # version, no lock; the marked ones are found by index
         self.env.cr.execute(
             SQL(
-                "UPDATE %s SET client_status_pending = %s WHERE id = ANY(%s) AND %s",
+                "UPDATE %s SET client_status_pending = FALSE"
+                " WHERE id = ANY(%s) AND client_status_pending",
                 SQL.identifier(self._table),
-                pending,
-                self.ids,
-                SQL("client_status_pending IS NOT TRUE")
-                if pending
-                else SQL("client_status_pending"),
+                records.ids,
             )
         )
-        marked = self.env.cr.rowcount
-        self.invalidate_recordset(["client_status_pending"])
-        if pending and marked:
-            cron = self.env.ref(
-                "client_status.ir_cron_client_status_reclassify_pending",
-                raise_if_not_found=False,
-            )
-            if cron:
-                cron._trigger(fields.Datetime.now() + PENDING_DELAY)
+        records.invalidate_recordset(["client_status_pending"])
+
+    def _client_status_at_commit(self, method, records=None):
+        """Call ``method`` (a method name) once, when the transaction is
+        about to commit, on the records of every such call gathered (those of
+        ``self`` by default) in the environment of the first call: side
+        effects done once per transaction, whatever the number of writes.
+        A failure there aborts the commit, as a failure of the write would
+        have."""
+        records = self if records is None else records
+        data = self.env.cr.precommit.data
+        key = f"client_status.{self._name}.{method}"
+        ids = data.get(key)
+        if ids is None:
+            ids = data[key] = set()
+            env = self.env
+
+            def run():
+                gathered = self.with_env(env).browse(sorted(data.pop(key)))
+                getattr(gathered.exists(), method)()
+                # after the transaction's last flush: store what it changed
+                env.flush_all()
+
+            self.env.cr.precommit.add(run)
+        ids.update(records.ids)
+
+    def _client_status_trigger_pending(self):
+        """Make the pending job run within minutes (see
+        ``_client_status_mark_pending``)."""
+        cron = self.env.ref(
+            "client_status.ir_cron_client_status_reclassify_pending",
+            raise_if_not_found=False,
+        )
+        if cron:
+            cron._trigger(fields.Datetime.now() + PENDING_DELAY)
 
     @api.model
     def _client_status_pending_domain(self):
@@ -880,6 +932,12 @@ class ClientStatusMixin(models.AbstractModel):
         return self._client_status_read_batch(
             self._client_status_pending_domain(), RECLASSIFY_BATCH_SIZE
         )
+
+    def _client_status_reclassify_at_commit(self):
+        """Reclassify the records of ``self`` as ``_client_status_reclassify_now``
+        does, once for all those of the transaction, when it is about to
+        commit (an event on many records: one run of the rules)."""
+        self._client_status_at_commit("_client_status_reclassify_now")
 
     def _client_status_reclassify_now(self):
         """Reclassify the records of ``self`` the rules classify at once (an

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ast
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 
@@ -121,6 +121,20 @@ class ClientStatusRule(models.Model):
                     )
                 ) from error
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the inputs of the rules (_get_rule_inputs)
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     def _get_domain(self):
         """The rule's records filter as a domain (a list); raises ValueError
         when it is not one."""
@@ -164,6 +178,28 @@ class ClientStatusRule(models.Model):
             [("scope", "=", scope), ("status_id.active", "=", True)]
         )
         return [rule._compile() for rule in rules]
+
+    @api.model
+    @tools.ormcache("model_name", "source")
+    def _get_rule_inputs(self, model_name, source):
+        """The fields of the model ``source`` that the active rules of the
+        scope of ``model_name`` read (their metrics'
+        ``_client_status_metric_inputs``): every lead or order write asks,
+        cached until a rule or condition changes."""
+        scope = {
+            name: scope
+            for scope, name in self.env["client.status"]._get_status_models().items()
+        }[model_name]
+        # sudo: rules are configuration; the inputs matter for any user
+        metrics = set(
+            self.sudo().search([("scope", "=", scope)]).condition_ids.mapped("metric")
+        )
+        inputs = self.env[model_name]._client_status_metric_inputs()
+        return frozenset(
+            fname
+            for metric in metrics
+            for fname in inputs.get(metric, {}).get(source, ())
+        )
 
     def _compile(self):
         """This rule as a dict: id, status_id, domain (with the company) and

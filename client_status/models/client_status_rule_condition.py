@@ -94,6 +94,20 @@ class ClientStatusRuleCondition(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the inputs of the rules (client.status.rule._get_rule_inputs)
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _windowed_metrics(self):
         """The metrics tested over a window of days; another addon adds its

@@ -24,15 +24,8 @@ ESCALATION_BATCH_SIZE = 1000
 # Characters of the client's answer kept in the history.
 ANSWER_LENGTH = 300
 
-# The lead values the contact rules read: a change makes the contact pending.
-RULE_INPUTS = {
-    "probability",
-    "active",
-    "stage_id",
-    "expected_revenue",
-    "partner_id",
-    "date_closed",
-}
+# The lead values of the clarification workflow.
+CLARIFICATION_INPUTS = {"clarification_deadline", "clarification_topic"}
 
 
 class CrmLead(models.Model):
@@ -117,7 +110,8 @@ class CrmLead(models.Model):
         )
         leads = super().create(vals_list)
         leads._check_client_status_blacklist(confirming)
-        leads.partner_id.commercial_partner_id._client_status_mark_pending()
+        if self.env["client.status.rule"]._get_rule_inputs("res.partner", self._name):
+            leads.partner_id.commercial_partner_id._client_status_mark_pending()
         leads.filtered(
             lambda lead: lead.client_status_kind == "waiting"
         )._client_status_plan_clarification()
@@ -125,23 +119,32 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
-        self.env["res.partner"]._check_client_status_confirm_access([vals])
-        # confirming checks every lead; else those whose inputs change
+        # Only what the written fields may change is read and done: a write
+        # of other fields (a stage, a salesperson, a tag) costs nothing more.
+        Partner = self.env["res.partner"]
+        Partner._check_client_status_confirm_access([vals])
+        confirming = "client_status_blacklist_confirmed" in vals
+        # confirming checks every lead; else those whose inputs change, unless
+        # the write archives them all (archived leads are no new business)
+        blacklist_check = BLACKLIST_INPUTS & vals.keys() and (
+            confirming or not ("active" in vals and not vals["active"])
+            or {"partner_id", "email_from"} & vals.keys()
+        )
         blacklist_before = (
-            self.env["res.partner"]._client_status_blacklist_state(self)
-            if BLACKLIST_INPUTS & vals.keys()
-            and "client_status_blacklist_confirmed" not in vals
+            Partner._client_status_blacklist_state(self)
+            if blacklist_check and not confirming
             else None
         )
-        waiting = self.filtered(lambda lead: lead.client_status_kind == "waiting")
+        watched = Partner._client_status_watch_inputs(self, vals)
+        waiting = (
+            self.filtered(lambda lead: lead.client_status_kind == "waiting")
+            if "client_status_id" in vals or CLARIFICATION_INPUTS & vals.keys()
+            else None
+        )
         res = super().write(vals)
-        if BLACKLIST_INPUTS & vals.keys():
-            self._check_client_status_blacklist(
-                "client_status_blacklist_confirmed" in vals, blacklist_before
-            )
-        if RULE_INPUTS & vals.keys():
-            self.env["res.partner"]._client_status_inputs_changed(self, before)
+        if blacklist_check:
+            self._check_client_status_blacklist(confirming, blacklist_before)
+        Partner._client_status_inputs_written(self, watched)
         if "client_status_id" in vals:
             now_waiting = self.filtered(
                 lambda lead: lead.client_status_kind == "waiting"
@@ -149,23 +152,33 @@ class CrmLead(models.Model):
             (now_waiting - waiting)._client_status_plan_clarification()
             # no longer waiting for the client: nothing to expect any more
             (waiting - now_waiting).clarification_activity_id.exists().unlink()
-        elif {"clarification_deadline", "clarification_topic"} & vals.keys():
-            waiting._client_status_plan_clarification()
-        if "client_status_id" in vals:
             self._client_status_close_deals()
+        elif waiting:
+            waiting._client_status_plan_clarification()
         return res
 
     def unlink(self):
-        partners = self.partner_id.commercial_partner_id
+        partners = (
+            self.partner_id.commercial_partner_id
+            if self.env["client.status.rule"]._get_rule_inputs(
+                "res.partner", self._name
+            )
+            else None
+        )
         res = super().unlink()
-        partners._client_status_mark_pending()
+        if partners:
+            partners._client_status_mark_pending()
         return res
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         if message.message_type in ("email", "comment"):
-            self._client_status_mark_pending()
-            self.partner_id.commercial_partner_id._client_status_mark_pending()
+            # the last contact: for the rules that read it only
+            Rule = self.env["client.status.rule"]
+            if "message_ids" in Rule._get_rule_inputs(self._name, self._name):
+                self._client_status_mark_pending()
+            if "message_ids" in Rule._get_rule_inputs("res.partner", self._name):
+                self.partner_id.commercial_partner_id._client_status_mark_pending()
         return res
 
     def action_client_status_change(self, status_id):
@@ -368,53 +381,49 @@ class CrmLead(models.Model):
 
     def _client_status_on_lead_won(self):
         """Leads were won: they get the won-kind status and their contacts are
-        reclassified by the rules at once (New on the first won deal, Regular
-        or VIP when the rules say so)."""
+        reclassified by the rules when the transaction commits, once for all
+        the leads won in it (New on the first won deal, Regular or VIP when
+        the rules say so)."""
         self._client_status_set_kind("won")
-        self.partner_id.commercial_partner_id._client_status_reclassify_now()
+        self.partner_id.commercial_partner_id._client_status_reclassify_at_commit()
 
     def _client_status_on_lead_lost(self):
         """Leads were lost: they get the lost-kind status. Their contacts are
-        reclassified at once unless they are customers already: a lost deal
-        does not demote a customer."""
+        reclassified when the transaction commits unless they are customers
+        already: a lost deal does not demote a customer."""
         self._client_status_set_kind("lost")
         self.partner_id.commercial_partner_id.filtered(
             lambda partner: partner.client_status_kind != "customer"
-        )._client_status_reclassify_now()
+        )._client_status_reclassify_at_commit()
 
     def _client_status_on_lead_reopened(self):
         """Won leads were reopened or lost leads restored: those of a won or
         lost status go back to the default lead status, and their contacts
-        are reclassified at once (no stale customer)."""
+        are reclassified when the transaction commits (no stale customer)."""
         Status = self.env["client.status"]
         for company, leads in self.grouped("company_id").items():
             leads.filtered(
                 lambda lead: lead.client_status_kind in ("won", "lost")
             ).client_status_id = Status._get_default_status("lead", company)
-        self.partner_id.commercial_partner_id._client_status_reclassify_now()
+        self.partner_id.commercial_partner_id._client_status_reclassify_at_commit()
 
     def _client_status_on_lead_restored(self):
         """Lost leads were restored: reopen them (see
         :meth:`_client_status_on_lead_reopened`) once the transaction is about
         to commit, if they are still active below 100 %: restoring is also the
         first step of *Mark as Won*, which must go from lost to won directly."""
-        ids = self.ids
+        self._client_status_at_commit("_client_status_reopen_restored")
 
-        def reopen():
-            leads = (
-                self.browse(ids)
-                .exists()
-                .filtered(lambda lead: lead.active and lead.probability < 100)
-            )
-            leads._client_status_on_lead_reopened()
-
-        self.env.cr.precommit.add(reopen)
+    def _client_status_reopen_restored(self):
+        """Reopen the restored leads of ``self`` still active below 100 %."""
+        self.filtered(
+            lambda lead: lead.active and lead.probability < 100
+        )._client_status_on_lead_reopened()
 
     def _client_status_on_won_lead_deleted(self):
         """Won leads are being deleted: their contacts are reclassified once
         the deletion is done (before the transaction commits)."""
-        partners = self.partner_id.commercial_partner_id
-        self.env.cr.precommit.add(partners._client_status_reclassify_now)
+        self.partner_id.commercial_partner_id._client_status_reclassify_at_commit()
 
     # ------------------------------------------------------------------
     # Blacklist

@@ -92,7 +92,12 @@ class ResPartner(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
-        if message.message_type in ("email", "comment"):
+        if message.message_type in (
+            "email",
+            "comment",
+        ) and "message_ids" in self.env["client.status.rule"]._get_rule_inputs(
+            self._name, self._name
+        ):
             self.commercial_partner_id._client_status_mark_pending()
         return res
 
@@ -194,6 +199,27 @@ class ResPartner(models.Model):
             "days_since_last_won",
             "open_lead_count",
             "lost_lead_count",
+        }
+
+    @api.model
+    def _client_status_metric_inputs(self):
+        # what the lead aggregates read (_client_status_lead_stats): a lead's
+        # customer, state (won: active at 100 %, lost: archived at 0 %), close
+        # date and revenue; the last contact reads the leads' messages too
+        state = {"partner_id", "active", "probability"}
+        won = state | {"date_closed"}
+        revenue = won | {"expected_revenue"}
+        inputs = super()._client_status_metric_inputs()
+        inputs["days_since_last_contact"]["crm.lead"] = {"message_ids"}
+        return inputs | {
+            "won_count": {"crm.lead": won},
+            "won_count_window": {"crm.lead": won},
+            "won_revenue_window": {"crm.lead": revenue},
+            "revenue_top_percent": {"crm.lead": revenue},
+            "days_since_first_won": {"crm.lead": won},
+            "days_since_last_won": {"crm.lead": won},
+            "open_lead_count": {"crm.lead": state},
+            "lost_lead_count": {"crm.lead": state},
         }
 
     @api.model
@@ -765,6 +791,45 @@ class ResPartner(models.Model):
         ``before``, the customers they had before the change."""
         partners = records.partner_id.commercial_partner_id
         (partners | before if before else partners)._client_status_mark_pending()
+
+    @api.model
+    def _client_status_watch_inputs(self, records, vals):
+        """Before ``records`` (leads, orders...) are written with ``vals``:
+        the fields of ``vals`` the active contact rules read and their
+        current values, ``(fields, {id: values})``, to pass to
+        ``_client_status_inputs_written`` after the write; ``None`` when the
+        write touches none of them (it costs nothing then)."""
+        fnames = sorted(
+            self.env["client.status.rule"]._get_rule_inputs(self._name, records._name)
+            & vals.keys()
+        )
+        if not fnames or not records:
+            return None
+        return fnames, {
+            record.id: tuple(record[fname] for fname in fnames) for record in records
+        }
+
+    @api.model
+    def _client_status_inputs_written(self, records, watched):
+        """After ``records`` were written: mark the customers (before and
+        after the write) of those whose values watched by
+        ``_client_status_watch_inputs`` changed."""
+        if watched is None:
+            return
+        fnames, before = watched
+        changed = records.filtered(
+            lambda record: tuple(record[fname] for fname in fnames)
+            != before.get(record.id)
+        )
+        if not changed:
+            return
+        customers = changed.partner_id
+        if "partner_id" in fnames:
+            index = fnames.index("partner_id")
+            customers |= self.browse().union(
+                *(before[record.id][index] for record in changed)
+            )
+        customers.commercial_partner_id._client_status_mark_pending()
 
     @api.model
     def _client_status_blacklisted(self, partners):

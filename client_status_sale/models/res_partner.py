@@ -17,6 +17,16 @@ class ResPartner(models.Model):
             "order_revenue_window",
         }
 
+    @api.model
+    def _client_status_metric_inputs(self):
+        # what the order aggregates read (_client_status_order_stats)
+        orders = {"sale.order": {"partner_id", "state", "date_order", "amount_untaxed"}}
+        return super()._client_status_metric_inputs() | {
+            "days_since_last_order": orders,
+            "order_count_window": orders,
+            "order_revenue_window": orders,
+        }
+
     def _client_status_order_stats(self, context, window_days=0):
         """Confirmed sale orders per record of ``self`` (commercial entities)
         in one query per batch, for every window the batch's rules test, by
