@@ -271,22 +271,14 @@ class ClientStatusHistory(models.Model):
         main_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "base.main_company", raise_if_not_found=False
         )
-        # the time zones of the companies in one query (configuration: the
-        # companies of other users' records too)
-        self.env["res.company"].flush_model(["partner_id"])
-        self.env["res.partner"].flush_model(["tz"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT company.id, partner.tz
-                  FROM res_company AS company
-                  JOIN res_partner AS partner ON partner.id = company.partner_id
-                 WHERE company.id = ANY(%s)
-                """,
-                [company_id or main_id for company_id in company_ids],
-            )
+        # read through the ORM's cache: once per transaction. sudo: the time
+        # zones are configuration (the companies of other users' records too)
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .browse({company_id or main_id for company_id in company_ids} - {None})
         )
-        zones = dict(self.env.cr.fetchall())
+        zones = {company.id: company.partner_id.tz for company in companies}
         moment = pytz.utc.localize(moment)
         return {
             company_id: moment.astimezone(

@@ -763,19 +763,17 @@ class ClientStatusMixin(models.AbstractModel):
         self.invalidate_recordset([fname])
 
     def _client_status_stamp_date(self, date):
-        """Set ``client_status_date`` to ``date`` on ``self``, in SQL: an ORM
+        """Set ``client_status_date`` to ``date`` on ``self`` as a change to
+        store at the next flush, with the status in the same UPDATE: an ORM
         write would run write() and its automations a second time for one
         change."""
-        self.flush_recordset(["client_status_date"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE %s SET client_status_date = %s WHERE id = ANY(%s)",
-                SQL.identifier(self._table),
-                date,
-                self.ids,
-            )
+        records = self.filtered("id")
+        self.env.cache.update(
+            records,
+            self._fields["client_status_date"],
+            [date] * len(records),
+            dirty=True,
         )
-        self.invalidate_recordset(["client_status_date"])
 
     # ------------------------------------------------------------------
     # Rule engine
@@ -851,25 +849,24 @@ class ClientStatusMixin(models.AbstractModel):
         """Mark ``self`` for (or clear it from) the reclassification of the
         pending records, and make the pending job run within minutes.
 
-        Marking costs no query of its own: the flag is set in the ORM's cache
-        as a change to store, written with the other changes of the
-        transaction at its next flush (one UPDATE for all the records marked,
-        merged with theirs), with no write() nor its automations for a
-        technical flag; the pending job is triggered once per transaction.
-        Clearing (the engine, once a batch is done) is one UPDATE."""
+        Marks are gathered for the transaction and stored once, in one SQL
+        UPDATE per model (no write() for a technical flag, nor its
+        automations): when the transaction is about to commit, or earlier
+        when something reads or searches the flag (``flush_model``), so that
+        reads see them. Clearing (the engine, once a batch is done) is one
+        UPDATE."""
         records = self.filtered("id")
         if not records:
             return
         field = self._fields["client_status_pending"]
         if pending:
-            # those already marked in the cache are left alone
+            # those marked already, as far as the cache knows, are left alone
             records = self.env.cache.get_records_different_from(records, field, True)
-            if not records:
-                return
-            self.env.cache.update(records, field, [True] * len(records), dirty=True)
-            self._client_status_at_commit("_client_status_trigger_pending", self.browse())
+            if records:
+                records._client_status_at_commit("_client_status_store_pending")
+                records.invalidate_recordset(["client_status_pending"])
             return
-        records.flush_recordset(["client_status_pending"])
+        records.flush_model(["client_status_pending"])
         # rows already cleared (NULL included) are left alone: no new row
         # version, no lock; the marked ones are found by index
         self.env.cr.execute(
@@ -882,39 +879,72 @@ class ClientStatusMixin(models.AbstractModel):
         )
         records.invalidate_recordset(["client_status_pending"])
 
-    def _client_status_at_commit(self, method, records=None):
+    def _client_status_store_pending(self):
+        """Store the pending marks of ``self`` (see
+        ``_client_status_mark_pending``) and make the pending job run within
+        minutes when a record was not marked yet."""
+        if not self:
+            return
+        # rows already marked are left alone: no new row version, no lock
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET client_status_pending = TRUE"
+                " WHERE id = ANY(%s) AND client_status_pending IS NOT TRUE",
+                SQL.identifier(self._table),
+                self.ids,
+            )
+        )
+        marked = self.env.cr.rowcount
+        self.invalidate_recordset(["client_status_pending"])
+        if marked:
+            cron = self.env["ir.cron"].browse(
+                self.env["ir.model.data"]._xmlid_to_res_id(
+                    "client_status.ir_cron_client_status_reclassify_pending",
+                    raise_if_not_found=False,
+                )
+            )
+            if cron:
+                cron._trigger(fields.Datetime.now() + PENDING_DELAY)
+
+    def flush_model(self, fnames=None):
+        # the pending marks gathered for the commit, stored before the flag
+        # is read or searched
+        if fnames is None or "client_status_pending" in fnames:
+            key = self._client_status_at_commit_key("_client_status_store_pending")
+            ids = self.env.cr.precommit.data.get(key)
+            if ids:
+                pending = self.browse(sorted(ids))
+                ids.clear()
+                pending._client_status_store_pending()
+        return super().flush_model(fnames)
+
+    def _client_status_at_commit(self, method):
         """Call ``method`` (a method name) once, when the transaction is
-        about to commit, on the records of every such call gathered (those of
-        ``self`` by default) in the environment of the first call: side
-        effects done once per transaction, whatever the number of writes.
-        A failure there aborts the commit, as a failure of the write would
-        have."""
-        records = self if records is None else records
+        about to commit, on the records of ``self`` and of every such call
+        gathered (deleted ones included: the method copes), in the
+        environment of the first call: side effects done once per
+        transaction, whatever the number of writes. A failure there aborts
+        the commit, as a failure of the write would have."""
         data = self.env.cr.precommit.data
-        key = f"client_status.{self._name}.{method}"
+        key = self._client_status_at_commit_key(method)
         ids = data.get(key)
         if ids is None:
             ids = data[key] = set()
             env = self.env
 
             def run():
-                gathered = self.with_env(env).browse(sorted(data.pop(key)))
-                getattr(gathered.exists(), method)()
+                getattr(self.with_env(env).browse(sorted(data.pop(key, ()))), method)()
                 # after the transaction's last flush: store what it changed
                 env.flush_all()
 
             self.env.cr.precommit.add(run)
-        ids.update(records.ids)
+        ids.update(self.ids)
 
-    def _client_status_trigger_pending(self):
-        """Make the pending job run within minutes (see
-        ``_client_status_mark_pending``)."""
-        cron = self.env.ref(
-            "client_status.ir_cron_client_status_reclassify_pending",
-            raise_if_not_found=False,
-        )
-        if cron:
-            cron._trigger(fields.Datetime.now() + PENDING_DELAY)
+    @api.model
+    def _client_status_at_commit_key(self, method):
+        """The key of the records gathered for ``method`` in the data of the
+        transaction's precommit hooks."""
+        return f"client_status.{self._name}.{method}"
 
     @api.model
     def _client_status_pending_domain(self):
@@ -943,6 +973,8 @@ class ClientStatusMixin(models.AbstractModel):
         """Reclassify the records of ``self`` the rules classify at once (an
         event changed their inputs), as the pending job would; return the
         records changed."""
+        if not self:
+            return self
         records, stored = self._client_status_read_batch(
             expression.AND(
                 [[("id", "in", self.ids)], self._client_status_engine_domain()]

@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ast
+import copy
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
@@ -172,12 +173,19 @@ class ClientStatusRule(models.Model):
     @api.model
     def _get_compiled_rules(self, scope):
         """The active rules of ``scope`` in sequence, as plain data for the
-        engine (read once per batch, not once per record)."""
+        engine (read once per batch, not once per record): a copy of those
+        cached until a rule, a condition or a status changes (every won deal
+        runs them)."""
+        return copy.deepcopy(list(self._get_compiled_rules_cached(scope)))
+
+    @api.model
+    @tools.ormcache("scope")
+    def _get_compiled_rules_cached(self, scope):
         # sudo: rules are configuration; the engine runs for any user.
         rules = self.sudo().search(
             [("scope", "=", scope), ("status_id.active", "=", True)]
         )
-        return [rule._compile() for rule in rules]
+        return tuple(rule._compile() for rule in rules)
 
     @api.model
     @tools.ormcache("model_name", "source")

@@ -4,7 +4,7 @@ from textwrap import shorten
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import email_normalize, html2plaintext
 
 from .client_status import KINDS
 from .client_status_mixin import ClientStatusSource
@@ -105,11 +105,19 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        confirming = self.env["res.partner"]._client_status_check_blacklist_new(
-            self, vals_list
+        Partner = self.env["res.partner"]
+        confirming = any(
+            vals.get("client_status_blacklist_confirmed") for vals in vals_list
         )
+        # the blacklist is checked (before the INSERT, then on the leads) only
+        # when the values name a blacklisted customer: new leads of other
+        # customers cost nothing more
+        suspect = confirming or self._client_status_blacklist_suspect(vals_list)
+        if suspect:
+            Partner._client_status_check_blacklist_new(self, vals_list)
         leads = super().create(vals_list)
-        leads._check_client_status_blacklist(confirming)
+        if suspect:
+            leads._check_client_status_blacklist(confirming)
         if self.env["client.status.rule"]._get_rule_inputs("res.partner", self._name):
             leads.partner_id.commercial_partner_id._client_status_mark_pending()
         leads.filtered(
@@ -253,6 +261,8 @@ class CrmLead(models.Model):
         """Plan, for each lead of ``self`` (waiting for the client), an
         activity for its salesperson on the day the answer is expected,
         replacing the one planned before."""
+        if not self:
+            return
         self.clarification_activity_id.unlink()
         activities = self._client_status_create_todos(
             _("Answer expected from the client"), "clarification_deadline"
@@ -416,7 +426,7 @@ class CrmLead(models.Model):
 
     def _client_status_reopen_restored(self):
         """Reopen the restored leads of ``self`` still active below 100 %."""
-        self.filtered(
+        self.exists().filtered(
             lambda lead: lead.active and lead.probability < 100
         )._client_status_on_lead_reopened()
 
@@ -454,6 +464,32 @@ class CrmLead(models.Model):
         customer: a lead turned into an opportunity or restored is new
         business."""
         return (self.type, self.active)
+
+    @api.model
+    def _client_status_blacklist_suspect(self, vals_list):
+        """Whether the values of new leads name a blacklisted customer: their
+        customer's commercial entity, or for those without a customer a
+        contact with their e-mail address (one query)."""
+        Partner = self.env["res.partner"]
+        if Partner._client_status_blacklisted(
+            Partner.browse({vals["partner_id"] for vals in vals_list if vals.get("partner_id")})
+        ):
+            return True
+        emails = {
+            email_normalize(vals["email_from"])
+            for vals in vals_list
+            if not vals.get("partner_id") and vals.get("email_from")
+        } - {False}
+        return bool(
+            emails
+            and Partner.search_count(
+                [
+                    ("email_normalized", "in", list(emails)),
+                    ("commercial_partner_id.client_status_id.kind", "=", "blacklist"),
+                ],
+                limit=1,
+            )
+        )
 
     def _client_status_blacklisted_customers(self):
         """The blacklisted commercial entities of each lead of ``self``: its
