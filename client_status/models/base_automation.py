@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models, tools
+from odoo.tools import safe_eval
 
 from odoo.addons.base_automation.models import base_automation
 
@@ -141,6 +142,80 @@ class BaseAutomation(models.Model):
                     setattr(model_class, name, method)
         return res
 
+    def _filter_post(self, records, feedback=False):
+        # On creation (Odoo's create calls this with no old values), the
+        # domain of a rule run once per event may read fields the ORM has
+        # yet to compute (a lead's probability): evaluated now, it would
+        # compute them record by record, at every create. Such a rule runs
+        # when the transaction commits instead, on every record created in
+        # it, their fields computed once.
+        if (
+            records
+            and "old_values" in self.env.context
+            and self.env.context["old_values"] is None
+            and not self.env.context.get("client_status_created")
+            and self.sudo().client_status_batch
+            and self._client_status_domain_to_compute(records)
+        ):
+            self._client_status_process_created(records)
+            return records.browse()
+        return super()._filter_post(records, feedback=feedback)
+
+    def _client_status_domain_to_compute(self, records):
+        """Whether the domain of the rule reads fields the ORM has yet to
+        compute for ``records``."""
+        domain = safe_eval.safe_eval(
+            self.sudo().filter_domain or "[]", self._get_eval_context()
+        )
+        for leaf in domain:
+            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3:
+                continue
+            field = records._fields.get(str(leaf[0]).split(".")[0])
+            if (
+                field
+                and field.compute
+                and field.store
+                and any(self.env.is_to_compute(field, record) for record in records)
+            ):
+                return True
+        return False
+
+    def _client_status_process_created(self, records):
+        """Process the rule on the created ``records`` when the transaction
+        is about to commit, with those of the other creations of the
+        transaction: one run per rule, one look for the records deleted
+        since."""
+        data = self.env.cr.precommit.data
+        key = f"client_status.base.automation.created.{records._name}"
+        created = data.get(key)
+        if created is None:
+            created = data[key] = {}
+            env = self.env
+
+            def run():
+                by_rule = data.pop(key, {})
+                existing = set(
+                    records.with_env(env)
+                    .browse(sorted(set().union(*by_rule.values())))
+                    .exists()
+                    .ids
+                )
+                for rule_id, ids in by_rule.items():
+                    rule = self.with_env(env).browse(rule_id)
+                    rule = rule.with_context(
+                        old_values=None, client_status_created=True
+                    )
+                    rule._process(
+                        rule._filter_post(
+                            records.with_env(env).browse(sorted(ids & existing)),
+                            feedback=True,
+                        )
+                    )
+                env.flush_all()
+
+            self.env.cr.precommit.add(run)
+        created.setdefault(self.id, set()).update(records.ids)
+
     def _process(self, records, domain_post=None):
         # Status changes made by an automation rule's actions are recorded as
         # such, with the rule's name as their reason. The records whose status
@@ -192,7 +267,10 @@ class BaseAutomation(models.Model):
             automation_done[self] = records_done + records
             self = self.with_context(__action_done=automation_done)
             records = records.with_context(__action_done=automation_done)
-        records = records.filtered(self._check_trigger_fields)
+        if self.env.context.get("old_values") is not None:
+            # a creation changes every field (Odoo's _check_trigger_fields
+            # says so after reading the trigger fields)
+            records = records.filtered(self._check_trigger_fields)
         automation_done[self] = records_done + records
         if not records:
             return

@@ -4,7 +4,7 @@ import json
 
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.tools import SQL
 
 from .client_status import SCOPES
@@ -271,14 +271,10 @@ class ClientStatusHistory(models.Model):
         main_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "base.main_company", raise_if_not_found=False
         )
-        # read through the ORM's cache: once per transaction. sudo: the time
-        # zones are configuration (the companies of other users' records too)
-        companies = (
-            self.env["res.company"]
-            .sudo()
-            .browse({company_id or main_id for company_id in company_ids} - {None})
-        )
-        zones = {company.id: company.partner_id.tz for company in companies}
+        zones = {
+            company_id: self._get_company_zone(company_id)
+            for company_id in {company_id or main_id for company_id in company_ids}
+        }
         moment = pytz.utc.localize(moment)
         return {
             company_id: moment.astimezone(
@@ -286,6 +282,15 @@ class ClientStatusHistory(models.Model):
             ).date()
             for company_id in company_ids
         }
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_company_zone(self, company_id):
+        """The time zone of a company's address (every change of status asks:
+        cached until a partner's time zone changes, see res.partner)."""
+        # sudo: the time zones are configuration (the companies of other
+        # users' records too)
+        return self.env["res.company"].sudo().browse(company_id).partner_id.tz
 
     @api.model
     def _summaries_sql(self, rows):

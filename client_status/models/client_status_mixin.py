@@ -907,16 +907,27 @@ class ClientStatusMixin(models.AbstractModel):
                 cron._trigger(fields.Datetime.now() + PENDING_DELAY)
 
     def flush_model(self, fnames=None):
-        # the pending marks gathered for the commit, stored before the flag
-        # is read or searched
+        # searches flush the fields they test: the flag's gathered marks first
         if fnames is None or "client_status_pending" in fnames:
-            key = self._client_status_at_commit_key("_client_status_store_pending")
-            ids = self.env.cr.precommit.data.get(key)
-            if ids:
-                pending = self.browse(sorted(ids))
-                ids.clear()
-                pending._client_status_store_pending()
+            self._client_status_store_gathered_pending()
         return super().flush_model(fnames)
+
+    def _fetch_query(self, query, fields):
+        # reads do not flush: the flag's gathered marks first
+        if self._fields["client_status_pending"] in fields:
+            self._client_status_store_gathered_pending()
+        return super()._fetch_query(query, fields)
+
+    @api.model
+    def _client_status_store_gathered_pending(self):
+        """Store the pending marks gathered for the commit now (the flag is
+        about to be read or searched)."""
+        key = self._client_status_at_commit_key("_client_status_store_pending")
+        ids = self.env.cr.precommit.data.get(key)
+        if ids:
+            pending = self.browse(sorted(ids))
+            ids.clear()
+            pending._client_status_store_pending()
 
     def _client_status_at_commit(self, method):
         """Call ``method`` (a method name) once, when the transaction is

@@ -80,6 +80,9 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "tz" in vals:
+            # the time zones of the companies (client.status.history)
+            self.env.registry.clear_cache()
         partners = self
         if "client_status_id" in vals:
             self._check_client_status_owner(vals)

@@ -107,6 +107,13 @@ class ClientStatusCommon(TransactionCase):
             [("model_id.model", "in", ["crm.lead", "res.partner"])]
         ).active = False
 
+    def _commit_hooks(self):
+        """Run what waits for the transaction's commit (the customers'
+        reclassification after won or lost deals, the pending marks), as
+        committing would."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     @contextmanager
     def _assert_refused(self, pattern):
         """Expect a UserError matching ``pattern``; Odoo's assertRaises rolls

@@ -90,12 +90,15 @@ class TestClientStatusAutomation(ClientStatusCommon):
         )
         self.assertEqual(customer.client_status_id, self.status_regular)
 
-    def test_won_lead_makes_contact_customer_at_once(self):
+    def test_won_lead_makes_contact_customer_when_saved(self):
         lead = self._new_lead(self.buyer)
         with freeze_time(NOW):
             lead.action_set_won()
-        self.assertEqual(lead.client_status_id, self.status_lead_won)
-        self.assertEqual(self._last_history(lead).source, "automation")
+            self.assertEqual(lead.client_status_id, self.status_lead_won)
+            self.assertEqual(self._last_history(lead).source, "automation")
+            # the customer is reclassified once, when the transaction commits
+            self.assertEqual(self.buyer.client_status_id, self.status_prospect)
+            self._commit_hooks()
         self.assertEqual(self.buyer.client_status_id, self.status_new)
         row = self._last_history(self.buyer)
         self.assertEqual((row.source, row.rule_id), ("rule", self.rule_new))
@@ -115,9 +118,11 @@ class TestClientStatusAutomation(ClientStatusCommon):
         lead = self._new_lead(self.buyer)
         with freeze_time(NOW):
             lead.action_set_won()
+            self._commit_hooks()
         self.assertEqual(self.buyer.client_status_id, self.status_new)
         with freeze_time(NOW):
             lead.write({"probability": 40, "stage_id": False})
+            self._commit_hooks()
         self.assertEqual(lead.client_status_id, self.status_lead_open)
         self.assertEqual(self.buyer.client_status_id, self.status_prospect)
 
@@ -148,9 +153,10 @@ class TestClientStatusAutomation(ClientStatusCommon):
         lead = self._new_lead(self.buyer)
         with freeze_time(NOW):
             lead.action_set_won()
+            self._commit_hooks()
             self.assertEqual(self.buyer.client_status_id, self.status_new)
             lead.unlink()
-            self.env.cr.precommit.run()  # where the reclassification waits
+            self._commit_hooks()  # where the reclassification waits
         self.assertEqual(self.buyer.client_status_id, self.status_prospect)
 
     def test_waiting_status_needs_topic_and_deadline(self):

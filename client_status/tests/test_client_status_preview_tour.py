@@ -22,7 +22,10 @@ class TestClientStatusPreviewTour(HttpCase):
             {"name": "Tour Preview Deal", "partner_id": cls.client.id}
         )
         lead.action_set_won()
-        # the won deal made it New at once: back to Potential, unlocked, so
+        # the customer's reclassification, as when the transaction commits
+        cls.env.flush_all()
+        cls.env.cr.precommit.run()
+        # the won deal made it New: back to Potential, unlocked, so
         # that a run of the rules has something to change
         cls.client.with_context(
             client_status_lock=False

@@ -490,7 +490,23 @@ class TestClientStatusRule(ClientStatusCommon):
             self.env["client.status.rule"]._cron_reclassify_pending()
         self.assertEqual(self.buyer.client_status_id, self.status_new)
         self.assertEqual(self._history(self.buyer)[-1].rule_id, self.rule_new)
-        # a message makes the client pending too (days since the last contact)
+        self.env["client.status.rule"]._cron_reclassify_pending()
+        # no rule reads the last contact: a message marks nothing
+        self.buyer.message_post(body="Called back", message_type="comment")
+        lead.message_post(body="Budget confirmed", message_type="comment")
+        self.assertEqual(self.buyer.client_status_pending, False)
+        self.assertEqual(lead.client_status_pending, False)
+        # rules that read it: a message makes the client (and the lead)
+        # pending
+        self._create_rule(
+            "Silent", self.status_regular, 30, [("days_since_last_contact", ">=", 90, 0)]
+        )
+        self._create_rule(
+            "Quiet lead",
+            self.status_lead_waiting,
+            30,
+            [("days_since_last_contact", ">=", 30, 0)],
+        )
         self.buyer.message_post(body="Called back", message_type="comment")
         self.assertEqual(self.buyer.client_status_pending, True)
         self.assertEqual(lead.client_status_pending, False)

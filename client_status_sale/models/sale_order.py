@@ -11,8 +11,6 @@ BLACKLIST_INPUTS = {
     "state",
     "client_status_blacklist_confirmed",
 }
-# The order values the contact rules read: a change makes the customer pending.
-RULE_INPUTS = {"partner_id", "state", "date_order", "amount_untaxed", "order_line"}
 
 
 class SaleOrder(models.Model):
@@ -53,7 +51,11 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
-        before = self.partner_id.commercial_partner_id if "partner_id" in vals else None
+        before = (
+            self.partner_id.commercial_partner_id
+            if "partner_id" in vals and self._client_status_rule_inputs()
+            else None
+        )
         self.env["res.partner"]._check_client_status_confirm_access([vals])
         # confirming checks every order; else those whose inputs change
         blacklist_before = (
@@ -67,9 +69,19 @@ class SaleOrder(models.Model):
             self._check_client_status_blacklist(
                 "client_status_blacklist_confirmed" in vals, blacklist_before
             )
-        if RULE_INPUTS & vals.keys():
+        if self._client_status_rule_inputs() & vals.keys():
             self.env["res.partner"]._client_status_inputs_changed(self, before)
         return res
+
+    @api.model
+    def _client_status_rule_inputs(self):
+        """The order fields the active contact rules read (none when no rule
+        tests the sales metrics: an order's write costs nothing more); the
+        lines stand for the untaxed amount they make."""
+        inputs = self.env["client.status.rule"]._get_rule_inputs(
+            "res.partner", self._name
+        )
+        return inputs | {"order_line"} if "amount_untaxed" in inputs else inputs
 
     def _check_client_status_blacklist(self, confirming=False, before=None):
         """Refuse the quotations and orders of ``self`` (not cancelled) whose

@@ -156,6 +156,22 @@ class TestClientStatusSale(ClientStatusCommon):
 
     def test_confirmed_order_marks_customer_pending(self):
         order = self._order(self.buyer)
+        # no rule tests the sales metrics: an order's writes mark nothing
+        order.write({"note": "Delivery on Monday"})
+        order.action_confirm()
+        self.assertEqual(self.buyer.client_status_pending, False)
+        order = self._order(self.buyer)
+        self.env["client.status.rule"].create(
+            {
+                "name": "Ordering clients",
+                "status_id": self.status_regular.id,
+                "condition_ids": [
+                    Command.create(
+                        {"metric": "order_count_window", "operator": ">=", "value": 2}
+                    )
+                ],
+            }
+        )
         self.buyer.flush_recordset()
         self.env.cr.execute(
             "UPDATE res_partner SET client_status_pending = FALSE WHERE id = %s",
