@@ -417,9 +417,10 @@ def compare(registries, operation, runs_count):
     warnings = []
     for name, measured in runs.items():
         queries = [count for count, __, __ in measured[1:]]
-        # one query more or less may be the clock's: the records a flush
-        # writes with the same values (write_date, date_conversion, ...) share
-        # one UPDATE, and a second can turn during the operation
+        # one query more or less may be the clock's: a timestamp set again
+        # within the same second (base_automation's date_automation_last) is
+        # no change, so whether a second turns during the operation changes
+        # the fields a flush writes, hence its UPDATEs
         if len(set(queries)) > 1:
             warnings.append(
                 f"warning: {operation.name} ({name}): the queries differ"
