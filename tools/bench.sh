@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks of bench/, on a database of their own (the
 # addon without demo data); they print tables and change nothing (rolled back).
-# BENCH_PARTNERS sets the size (100000 by default).
+# BENCH_PARTNERS sets the size (100000 by default). The overhead on crm's own
+# operations compares two more databases, with demo data: crm only, and crm
+# with the addon (BENCH_CRM_DB, BENCH_ADDON_DB).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres.sh"
 
@@ -28,6 +30,28 @@ log "import of docs/sample_clients.csv"
 "$PY" "$REPO_DIR/bench/bench_import.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"
 log "analytics over 1,000,000 history rows"
 "$PY" "$REPO_DIR/bench/bench_analytics.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"
+# ensure_demo_db DB MODULES [UPDATE]: DB with MODULES (comma-separated, the
+# last one checked) installed with their demo data (Odoo 18 loads it unless
+# --without-demo), created afresh when it has not; UPDATE updated otherwise.
+ensure_demo_db() {
+    local db=$1 modules=$2 update=${3:-}
+    if psql -d "$db" -tAc "SELECT 1 FROM ir_module_module WHERE name = '${modules##*,}' AND state = 'installed' AND demo" 2>/dev/null | grep -q 1; then
+        [ -z "$update" ] || "$PY" "$ODOO_SRC/odoo-bin" --database "$db" --addons-path "$ODOO_SRC/addons" \
+            -u "$update" --stop-after-init --log-level warn
+    else
+        log "creating the benchmark database $db ($modules, demo data)"
+        dropdb --if-exists "$db"
+        "$PY" "$ODOO_SRC/odoo-bin" --database "$db" --addons-path "$ODOO_SRC/addons" \
+            -i "$modules" --stop-after-init --log-level warn
+    fi
+}
+BENCH_CRM_DB=${BENCH_CRM_DB:-client_status_bench_crm}
+BENCH_ADDON_DB=${BENCH_ADDON_DB:-client_status_bench_addon}
+ensure_demo_db "$BENCH_CRM_DB" crm
+ensure_demo_db "$BENCH_ADDON_DB" crm,client_status client_status
+log "what the addon costs crm's own operations ($BENCH_CRM_DB: crm only, $BENCH_ADDON_DB: with client_status)"
+"$PY" "$REPO_DIR/bench/bench_crm_overhead.py" --database-crm "$BENCH_CRM_DB" \
+    --database-addon "$BENCH_ADDON_DB" --addons-path "$ODOO_SRC/addons"
 log "the Clients by Status board with 4,000 clients, in headless Chromium (Playwright on Debian's chromium)"
 "$PY" -c "import playwright" 2>/dev/null || "$(venv_dir)/bin/pip" install -q playwright
 "$PY" "$REPO_DIR/bench/bench_board.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"
