@@ -13,8 +13,6 @@ from .client_status_run import RECLASSIFY_BATCH_SIZE
 
 _logger = logging.getLogger(__name__)
 
-# How soon the pending records are reclassified after their inputs change.
-PENDING_DELAY = timedelta(minutes=2)
 # The history sources of the changes that lock a status against the rules (a
 # person's decision); those of rules, automation and installation do not.
 LOCKING_SOURCES = ("manual", "import")
@@ -847,7 +845,7 @@ class ClientStatusMixin(models.AbstractModel):
 
     def _client_status_mark_pending(self, pending=True):
         """Mark ``self`` for (or clear it from) the reclassification of the
-        pending records, and make the pending job run within minutes.
+        pending records (the pending job, every few minutes).
 
         Marks are gathered for the transaction and stored once, in one SQL
         UPDATE per model (no write() for a technical flag, nor its
@@ -881,8 +879,8 @@ class ClientStatusMixin(models.AbstractModel):
 
     def _client_status_store_pending(self):
         """Store the pending marks of ``self`` (see
-        ``_client_status_mark_pending``) and make the pending job run within
-        minutes when a record was not marked yet."""
+        ``_client_status_mark_pending``); the pending job, every few
+        minutes, reclassifies them."""
         if not self:
             return
         # rows already marked are left alone: no new row version, no lock
@@ -894,17 +892,7 @@ class ClientStatusMixin(models.AbstractModel):
                 self.ids,
             )
         )
-        marked = self.env.cr.rowcount
         self.invalidate_recordset(["client_status_pending"])
-        if marked:
-            cron = self.env["ir.cron"].browse(
-                self.env["ir.model.data"]._xmlid_to_res_id(
-                    "client_status.ir_cron_client_status_reclassify_pending",
-                    raise_if_not_found=False,
-                )
-            )
-            if cron:
-                cron._trigger(fields.Datetime.now() + PENDING_DELAY)
 
     def flush_model(self, fnames=None):
         # searches flush the fields they test: the flag's gathered marks first
@@ -913,10 +901,16 @@ class ClientStatusMixin(models.AbstractModel):
         return super().flush_model(fnames)
 
     def _fetch_query(self, query, fields):
-        # reads do not flush: the flag's gathered marks first
-        if self._fields["client_status_pending"] in fields:
-            self._client_status_store_gathered_pending()
-        return super()._fetch_query(query, fields)
+        # reads do not flush: the records marked for the commit read as
+        # marked (every read of a contact fetches the flag: no UPDATE here)
+        fetched = super()._fetch_query(query, fields)
+        field = self._fields["client_status_pending"]
+        key = self._client_status_at_commit_key("_client_status_store_pending")
+        gathered = self.env.cr.precommit.data.get(key)
+        if gathered and field in fields:
+            marked = fetched.browse(id_ for id_ in fetched._ids if id_ in gathered)
+            self.env.cache.update(marked, field, [True] * len(marked))
+        return fetched
 
     @api.model
     def _client_status_store_gathered_pending(self):

@@ -22,6 +22,7 @@ from . import test_client_status_security
 from . import test_client_status_tour
 from . import test_crm_lead_status
 from . import test_crm_lead_status_tour
+from . import test_crm_overhead
 from . import test_demo_data
 from . import test_packaging
 from . import test_post_init_hook

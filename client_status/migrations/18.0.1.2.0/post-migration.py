@@ -17,9 +17,16 @@ AUTOMATIONS = [
 
 def migrate(cr, version):
     """18.0.1.2.0 runs the shipped automation rules once per event (a mass
-    update: one run, not one per lead): set it on those the database has
-    (noupdate records, not reloaded)."""
+    update: one run, not one per lead), and the pending job every 5 minutes
+    (writes no longer trigger it): set both on the records the database has
+    (noupdate, not reloaded)."""
     env = api.Environment(cr, SUPERUSER_ID, {})
+    cron = env.ref(
+        "client_status.ir_cron_client_status_reclassify_pending",
+        raise_if_not_found=False,
+    )
+    if cron and (cron.interval_number, cron.interval_type) == (10, "minutes"):
+        cron.interval_number = 5
     automations = env["base.automation"].browse(
         record.id
         for xmlid in AUTOMATIONS
