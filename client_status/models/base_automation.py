@@ -124,7 +124,7 @@ class BaseAutomation(models.Model):
         res = super()._register_hook()
         for model_name in {
             automation.model_name
-            for automation in self.with_context({}).search(
+            for automation in self.with_context(active_test=True).search(
                 [("trigger", "in", base_automation.WRITE_TRIGGERS)]
             )
         }:
@@ -168,7 +168,7 @@ class BaseAutomation(models.Model):
             self.sudo().filter_domain or "[]", self._get_eval_context()
         )
         for leaf in domain:
-            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3:
+            if not isinstance(leaf, list | tuple) or len(leaf) != 3:
                 continue
             field = records._fields.get(str(leaf[0]).split(".")[0])
             if (
@@ -288,6 +288,7 @@ class BaseAutomation(models.Model):
             except Exception as error:
                 self._add_postmortem(error)
                 raise
+
 
 def _make_write(patched):
     """``write`` through base_automation's ``patched`` write only when a

@@ -135,7 +135,8 @@ class CrmLead(models.Model):
         # confirming checks every lead; else those whose inputs change, unless
         # the write archives them all (archived leads are no new business)
         blacklist_check = BLACKLIST_INPUTS & vals.keys() and (
-            confirming or not ("active" in vals and not vals["active"])
+            confirming
+            or not ("active" in vals and not vals["active"])
             or {"partner_id", "email_from"} & vals.keys()
         )
         blacklist_before = (
@@ -472,7 +473,9 @@ class CrmLead(models.Model):
         contact with their e-mail address (one query)."""
         Partner = self.env["res.partner"]
         if Partner._client_status_blacklisted(
-            Partner.browse({vals["partner_id"] for vals in vals_list if vals.get("partner_id")})
+            Partner.browse(
+                {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+            )
         ):
             return True
         emails = {

@@ -499,7 +499,10 @@ class TestClientStatusRule(ClientStatusCommon):
         # rules that read it: a message makes the client (and the lead)
         # pending
         self._create_rule(
-            "Silent", self.status_regular, 30, [("days_since_last_contact", ">=", 90, 0)]
+            "Silent",
+            self.status_regular,
+            30,
+            [("days_since_last_contact", ">=", 90, 0)],
         )
         self._create_rule(
             "Quiet lead",

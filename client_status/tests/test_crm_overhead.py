@@ -64,9 +64,7 @@ class TestCrmOverhead(ClientStatusCommon):
         BaseAutomation._get_actions(self.leads, WRITE_TRIGGERS)
         with self.assertQueryCount(0):
             actions = BaseAutomation._get_actions(self.leads, WRITE_TRIGGERS)
-        self.assertIn(
-            self.env.ref("client_status.base_automation_lead_won"), actions
-        )
+        self.assertIn(self.env.ref("client_status.base_automation_lead_won"), actions)
         self.env.ref("client_status.base_automation_lead_won").active = False
         self.assertNotIn(
             self.env.ref("client_status.base_automation_lead_won"),
@@ -153,9 +151,7 @@ class TestCrmOverhead(ClientStatusCommon):
         ]
         self.assertEqual(len(partner_rows), 1)
         for customer in self.customers:
-            self.assertEqual(
-                self._history(customer)[-1:].status_to_id, self.status_new
-            )
+            self.assertEqual(self._history(customer)[-1:].status_to_id, self.status_new)
 
     def test_mass_won_runs_each_automation_once(self):
         with freeze_time(NOW), self._capture_queries() as queries:
