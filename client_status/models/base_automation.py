@@ -99,6 +99,33 @@ class BaseAutomation(models.Model):
         )
 
     @api.model
+    @tools.ormcache("automation_id")
+    def _get_trigger_fnames(self, automation_id):
+        """The names of the trigger fields of a rule, ``None`` for none (every
+        field triggers it)."""
+        automation = self.sudo().browse(automation_id)
+        return frozenset(automation.trigger_field_ids.mapped("name")) or None
+
+    def _client_status_untriggered(self):
+        """Whether the update being processed (its ``old_values``) changed
+        none of the rule's trigger fields: then the rule acts on no record
+        (``_check_trigger_fields``), whatever its domains say."""
+        old_values = self.env.context.get("old_values")
+        if not old_values:
+            return False
+        fnames = self._get_trigger_fnames(self.id)
+        return fnames is not None and all(
+            fnames.isdisjoint(values) for values in old_values.values()
+        )
+
+    def _filter_post_export_domain(self, records, feedback=False):
+        # an update that changed none of the rule's trigger fields: no need to
+        # evaluate its domain (and compute the fields it reads)
+        if records and self._client_status_untriggered():
+            return records.browse(), None
+        return super()._filter_post_export_domain(records, feedback=feedback)
+
+    @api.model
     @tools.ormcache("model_name")
     def _watched_fields(self, model_name):
         """The fields of ``model_name`` whose change one of its active rules
