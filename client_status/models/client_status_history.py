@@ -293,15 +293,16 @@ class ClientStatusHistory(models.Model):
         return self.env["res.company"].sudo().browse(company_id).partner_id.tz
 
     @api.model
-    def _summaries_sql(self, rows):
+    def _summaries_sql(self, rows, sign=1):
         """The common table expressions (``summary_<n> AS (INSERT ...)``) that
         add to every summary of the history the rows of the expression named
-        ``rows`` (e.g. an INSERT into the history that returns its rows)."""
+        ``rows`` (e.g. an INSERT into the history that returns its rows), or
+        take them out of it with ``sign`` -1."""
         return [
             SQL(
                 "%s AS (%s)",
                 SQL.identifier(f"summary_{index}"),
-                summary._add_rows_sql(SQL.identifier(rows)),
+                summary._add_rows_sql(SQL.identifier(rows), sign),
             )
             for index, summary in enumerate(
                 self.env["client.status.summary"]._get_summary_models()
@@ -313,5 +314,19 @@ class ClientStatusHistory(models.Model):
         """Add the rows that match ``condition`` (SQL over the alias
         ``history``) to the summaries of the history, or remove them with
         ``sign`` -1 (see ``client.status.summary``)."""
-        for summary in self.env["client.status.summary"]._get_summary_models():
-            summary._add_history(condition, sign)
+        summaries = self.env["client.status.summary"]._get_summary_models()
+        if not summaries:
+            return
+        # every summary in one statement, the rows read once
+        self.env.cr.execute(
+            SQL(
+                "WITH rows AS MATERIALIZED (%s), %s SELECT 1",
+                SQL(
+                    "SELECT * FROM client_status_history AS history WHERE %s",
+                    condition,
+                ),
+                SQL(", ").join(self._summaries_sql("rows", sign)),
+            )
+        )
+        for summary in summaries:
+            summary.invalidate_model()

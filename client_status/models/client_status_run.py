@@ -141,7 +141,8 @@ class ClientStatusRun(models.Model):
         changed = candidates._client_status_unlocked(self.today)._client_status_apply(
             evaluation
         )
-        records._client_status_store_computed(evaluation, stored)
+        # the changed records got their computed status with the change
+        (records - changed)._client_status_store_computed(evaluation, stored)
         if not self.id:
             # a full run leaves the pending marks to the pending job: its
             # snapshots may be older than the changes that set them
