@@ -266,7 +266,7 @@ class BaseAutomation(models.Model):
             "client_status_source": ClientStatusSource("automation"),
             # the rule's name in every language, read in the reader's
             "client_status_reason": self.env["client.status.history"]._translate_reason(
-                lambda env: self.with_env(env).name
+                lambda env: self.with_env(env).sudo().name
             ),
             "client_status_automation_done": done,
         }
@@ -281,7 +281,9 @@ class BaseAutomation(models.Model):
         records of the event (``client_status_batch``) rather than once per
         record: the same bookkeeping of the records done, the same trigger
         fields, one run of each action with every record in ``active_ids``
-        (Odoo's server actions run per record the actions that need it)."""
+        (Odoo's server actions run per record the actions that need it).
+        The records' *Last Automation* date is left alone: a write per record
+        and event, and crm's merge keeps the first lead's."""
         automation_done = self._context.get("__action_done", {})
         records_done = automation_done.get(self, records.browse())
         records -= records_done
@@ -301,8 +303,6 @@ class BaseAutomation(models.Model):
         automation_done[self] = records_done + records
         if not records:
             return
-        if "date_automation_last" in records._fields:
-            records.date_automation_last = fields.Datetime.now()
         context = {
             "active_model": records._name,
             "active_ids": records.ids,

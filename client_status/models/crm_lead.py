@@ -34,7 +34,9 @@ class CrmLead(models.Model):
     _client_status_scope = "lead"
     _client_status_history_field = "lead_id"
 
-    client_status_id = fields.Many2one(string="Lead Status")
+    # not tracked in the chatter: the history records every change, and the
+    # events crm tracks itself (won, lost, a merge) keep their own messages
+    client_status_id = fields.Many2one(string="Lead Status", tracking=False)
     partner_client_status_id = fields.Many2one(
         related="partner_id.commercial_partner_id.client_status_id",
         string="Customer Status",
