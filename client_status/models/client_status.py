@@ -615,6 +615,19 @@ class ClientStatus(models.Model):
             .id
         )
 
+    @api.model
+    @tools.ormcache("scope", "kind")
+    def _get_status_ids_of_kind(self, scope, kind):
+        """The ids of every status of ``kind`` in ``scope`` (archived ones
+        and every company's included), cached until a status changes."""
+        # sudo: the catalogue is configuration
+        return tuple(
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("scope", "=", scope), ("kind", "=", kind)])
+            .ids
+        )
+
     def _get_usage_counts(self, with_archived, with_history=False, on_boards=False):
         """Count, per status of ``self``, the records that use it (archived
         records too when ``with_archived``), plus the history rows that name it

@@ -4,7 +4,7 @@ from textwrap import shorten
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import email_normalize, html2plaintext
+from odoo.tools import SQL, email_normalize, html2plaintext
 
 from .client_status import KINDS
 from .client_status_mixin import ClientStatusSource
@@ -470,14 +470,22 @@ class CrmLead(models.Model):
 
     @api.model
     def _client_status_blacklist_suspect(self, vals_list):
-        """Whether the values of new leads name a blacklisted customer: their
-        customer's commercial entity, or for those without a customer a
-        contact with their e-mail address (one query)."""
+        """Whether the values of new leads may name a blacklisted customer:
+        their customer's commercial entity has a blacklist-kind status, or
+        for those without a customer a contact with their e-mail address
+        belongs to such an entity (one query, whoever may read it: the check
+        itself runs as the user)."""
+        blacklist_ids = self.env["client.status"]._get_status_ids_of_kind(
+            "partner", "blacklist"
+        )
+        if not blacklist_ids:
+            return False
         Partner = self.env["res.partner"]
-        if Partner._client_status_blacklisted(
-            Partner.browse(
-                {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
-            )
+        customers = Partner.browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        if set(customers.commercial_partner_id.client_status_id.ids) & set(
+            blacklist_ids
         ):
             return True
         emails = {
@@ -485,16 +493,27 @@ class CrmLead(models.Model):
             for vals in vals_list
             if not vals.get("partner_id") and vals.get("email_from")
         } - {False}
-        return bool(
-            emails
-            and Partner.search_count(
-                [
-                    ("email_normalized", "in", list(emails)),
-                    ("commercial_partner_id.client_status_id.kind", "=", "blacklist"),
-                ],
-                limit=1,
+        if not emails:
+            return False
+        Partner.flush_model(
+            ["email_normalized", "commercial_partner_id", "client_status_id"]
+        )
+        # from the few blacklisted entities to their contacts, by index
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 1 FROM res_partner AS entity
+                  JOIN res_partner AS contact
+                    ON contact.commercial_partner_id = entity.id
+                 WHERE entity.client_status_id = ANY(%s)
+                   AND contact.email_normalized = ANY(%s)
+                 LIMIT 1
+                """,
+                list(blacklist_ids),
+                list(emails),
             )
         )
+        return bool(self.env.cr.fetchone())
 
     def _client_status_blacklisted_customers(self):
         """The blacklisted commercial entities of each lead of ``self``: its
