@@ -123,8 +123,14 @@ else
     suites_rc=1
 fi
 set -e
-grep -E " (ERROR|CRITICAL) .*(FAIL|ERROR): |^AssertionError|^[a-z.]+(Error|Exception): " "$suites_log" | head -n 80 || true
-grep -E "client_status\.odoo_suites: .*(tests|skipped)" "$suites_log" | sed -E 's/^.* client_status\.odoo_suites: //' || true
+# each failing test with the first line of its message (and the failed step
+# of a tour), then the runner's summaries
+awk '/ (ERROR|CRITICAL) .*(FAIL|ERROR): / { print; want = 1; next }
+     want && /^FAILED: / { print "    " $0; want = 0; next }
+     want && /^[A-Za-z_.]+(Error|Exception): / { print "    " $0; if ($0 !~ /The test code/) want = 0 }' \
+    "$suites_log" | head -n 120 || true
+grep -E "client_status\.odoo_suites: " "$suites_log" | grep -v "client_status\.odoo_suites: Starting " \
+    | sed -E 's/^.* client_status\.odoo_suites: //' || true
 log "3/3 took $(( (SECONDS - suites_t0) / 60 )) min $(( (SECONDS - suites_t0) % 60 )) s"
 if [ "$suites_rc" -ne 0 ]; then
     log "Odoo's suites failed with our addons (exit $suites_rc): see $suites_log"
