@@ -106,6 +106,19 @@ class TestClientStatusAutomation(ClientStatusCommon):
             row.reason, "Client status: a won lead makes its contact a customer"
         )
 
+    def test_salesperson_wins_a_lead_in_several_languages(self):
+        # the rule's name, the reason of the history row, is read in every
+        # installed language: as superuser (salespeople cannot read rules)
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.salesman.lang = "fr_FR"
+        lead = self._new_lead(self.buyer, user_id=self.salesman.id)
+        self.env.invalidate_all()
+        with freeze_time(NOW):
+            lead.with_user(self.salesman).action_set_won()
+            self._commit_hooks()
+        self.assertEqual(lead.client_status_id, self.status_lead_won)
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+
     def test_lost_lead_does_not_demote_customer(self):
         self.buyer.client_status_id = self.status_regular
         lead = self._new_lead(self.buyer)
