@@ -20,7 +20,9 @@ base_automation.CREATE_WRITE_SET.add(ON_STATUS_SET)
 
 
 class BaseAutomation(models.Model):
-    _inherit = "base.automation"
+    # the rules of each model are cached (_get_actions, _watched_fields)
+    _name = "base.automation"
+    _inherit = ["base.automation", "client.status.cached.mixin"]
 
     trigger = fields.Selection(
         selection_add=[(ON_STATUS_SET, "Client status is set to")],
@@ -62,20 +64,6 @@ class BaseAutomation(models.Model):
                 f"[('client_status_id', '=', {status_id})]" if status_id else False
             )
         return res
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the cached rules of a model (_get_actions, _watched_fields)
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     def _get_actions(self, records, triggers):
         # Odoo searches the rules of the model at every create, write and

@@ -57,6 +57,9 @@ KIND_RANKS = {
 
 class ClientStatus(models.Model):
     _name = "client.status"
+    # by kind and the defaults cached (_get_status_of_kind_id, ...)
+    _inherit = ["client.status.cached.mixin"]
+    _client_status_cached_fields = CACHED_FIELDS
     _description = "Client Status"
     _order = "scope, sequence, id"
     _parent_name = "parent_id"
@@ -360,8 +363,6 @@ class ClientStatus(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # the statuses cached by kind and the defaults
-        self.env.registry.clear_cache()
         for vals in vals_list:
             if "kind" not in vals and vals.get("scope") in DEFAULT_KINDS:
                 vals["kind"] = DEFAULT_KINDS[vals["scope"]]
@@ -370,17 +371,11 @@ class ClientStatus(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if CACHED_FIELDS & vals.keys():
-            self.env.registry.clear_cache()
         if vals.get("active") is False:
             self._check_archivable()
         if {"scope", "company_id"} & vals.keys():
             self._check_scope_company_change(vals)
         return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):

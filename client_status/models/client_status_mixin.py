@@ -865,31 +865,25 @@ class ClientStatusMixin(models.AbstractModel):
                 records.invalidate_recordset(["client_status_pending"])
             return
         records.flush_model(["client_status_pending"])
-        # rows already cleared (NULL included) are left alone: no new row
+        records._client_status_store_pending(False)
+
+    def _client_status_store_pending(self, pending=True):
+        """Store the pending marks of ``self`` (see
+        ``_client_status_mark_pending``; the pending job, every few minutes,
+        reclassifies them), or clear them, in one SQL statement."""
+        if not self:
+            return
+        # rows already so (NULL included) are left alone: no new row
         # version, no lock; the marked ones are found by index
         self.env.cr.execute(
             SQL(
-                "UPDATE %s SET client_status_pending = FALSE"
-                " WHERE id = ANY(%s) AND client_status_pending",
+                "UPDATE %s SET client_status_pending = %s WHERE id = ANY(%s) AND %s",
                 SQL.identifier(self._table),
-                records.ids,
-            )
-        )
-        records.invalidate_recordset(["client_status_pending"])
-
-    def _client_status_store_pending(self):
-        """Store the pending marks of ``self`` (see
-        ``_client_status_mark_pending``); the pending job, every few
-        minutes, reclassifies them."""
-        if not self:
-            return
-        # rows already marked are left alone: no new row version, no lock
-        self.env.cr.execute(
-            SQL(
-                "UPDATE %s SET client_status_pending = TRUE"
-                " WHERE id = ANY(%s) AND client_status_pending IS NOT TRUE",
-                SQL.identifier(self._table),
+                pending,
                 self.ids,
+                SQL("client_status_pending IS NOT TRUE")
+                if pending
+                else SQL("client_status_pending"),
             )
         )
         self.invalidate_recordset(["client_status_pending"])

@@ -18,6 +18,8 @@ class ClientStatusRule(models.Model):
     lives on the models that carry a status (``client.status.mixin``)."""
 
     _name = "client.status.rule"
+    # compiled and their inputs cached (_get_compiled_rules, _get_rule_inputs)
+    _inherit = ["client.status.cached.mixin"]
     _description = "Client Status Rule"
     _order = "scope, sequence, id"
 
@@ -121,20 +123,6 @@ class ClientStatusRule(models.Model):
                         error=error,
                     )
                 ) from error
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the inputs of the rules (_get_rule_inputs)
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     def _get_domain(self):
         """The rule's records filter as a domain (a list); raises ValueError

@@ -27,6 +27,8 @@ MAX_WINDOW_DAYS = 36500
 
 class ClientStatusRuleCondition(models.Model):
     _name = "client.status.rule.condition"
+    # read by the cached rules (client.status.rule)
+    _inherit = ["client.status.cached.mixin"]
     _description = "Client Status Rule Condition"
     _order = "rule_id, id"
 
@@ -93,20 +95,6 @@ class ClientStatusRuleCondition(models.Model):
                         metric=condition._metric_label(),
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the inputs of the rules (client.status.rule._get_rule_inputs)
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     def _windowed_metrics(self):

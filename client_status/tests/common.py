@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.sql_db import Cursor
 from odoo.tests import TransactionCase, new_test_user
@@ -94,6 +95,33 @@ class ClientStatusCommon(TransactionCase):
         """A status of the second company."""
         return cls._create_status(
             name, code, scope, kind, 9, company_id=cls.company_b.id, **values
+        )
+
+    @classmethod
+    def _create_rule(cls, name, status, sequence, conditions, **values):
+        """A rule giving ``status`` when all ``conditions`` hold, each
+        ``(metric, operator, value, window_days)`` (window 0: none)."""
+        return cls.env["client.status.rule"].create(
+            dict(
+                name=name,
+                scope=status.scope,
+                status_id=status.id,
+                sequence=sequence,
+                condition_ids=[
+                    Command.create(
+                        {
+                            "metric": metric,
+                            "operator": operator,
+                            "value": value,
+                            "window_days": window,
+                        }
+                        if window
+                        else {"metric": metric, "operator": operator, "value": value}
+                    )
+                    for metric, operator, value, window in conditions
+                ],
+                **values,
+            )
         )
 
     @classmethod

@@ -34,32 +34,11 @@ class TestClientStatusAutomation(ClientStatusCommon):
         cls.status_probable = cls._create_status(
             "Test Probable", "t_probable", "partner", "prospect", 5
         )
-        Rule = cls.env["client.status.rule"]
-        cls.rule_new = Rule.create(
-            {
-                "name": "First deal",
-                "scope": "partner",
-                "status_id": cls.status_new.id,
-                "sequence": 10,
-                "condition_ids": [
-                    Command.create(
-                        {"metric": "won_count", "operator": ">=", "value": 1}
-                    ),
-                ],
-            }
+        cls.rule_new = cls._create_rule(
+            "First deal", cls.status_new, 10, [("won_count", ">=", 1, 0)]
         )
-        cls.rule_prospect = Rule.create(
-            {
-                "name": "No deal",
-                "scope": "partner",
-                "status_id": cls.status_prospect.id,
-                "sequence": 20,
-                "condition_ids": [
-                    Command.create(
-                        {"metric": "won_count", "operator": "=", "value": 0}
-                    ),
-                ],
-            }
+        cls.rule_prospect = cls._create_rule(
+            "No deal", cls.status_prospect, 20, [("won_count", "=", 0, 0)]
         )
         cls.buyer = cls.env["res.partner"].create(
             {"name": "Automation Buyer", "is_company": True}

@@ -35,31 +35,6 @@ class TestClientStatusRule(ClientStatusCommon):
         )
         cls.buyer = cls.env["res.partner"].create({"name": "Buyer", "is_company": True})
 
-    @classmethod
-    def _create_rule(cls, name, status, sequence, conditions, **values):
-        return cls.env["client.status.rule"].create(
-            dict(
-                name=name,
-                scope=status.scope,
-                status_id=status.id,
-                sequence=sequence,
-                condition_ids=[
-                    Command.create(
-                        {
-                            "metric": metric,
-                            "operator": operator,
-                            "value": value,
-                            "window_days": window,
-                        }
-                        if window
-                        else {"metric": metric, "operator": operator, "value": value}
-                    )
-                    for metric, operator, value, window in conditions
-                ],
-                **values,
-            )
-        )
-
     def _won(self, partner, closed, count=1, revenue=1000.0):
         leads = self.env["crm.lead"].create(
             [

@@ -4,7 +4,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
@@ -25,18 +24,8 @@ class TestCrmOverhead(ClientStatusCommon):
         super().setUpClass()
         Rule = cls.env["client.status.rule"]
         Rule.with_context(active_test=False).search([]).active = False
-        cls.rule_new = Rule.create(
-            {
-                "name": "First deal",
-                "scope": "partner",
-                "status_id": cls.status_new.id,
-                "sequence": 10,
-                "condition_ids": [
-                    Command.create(
-                        {"metric": "won_count", "operator": ">=", "value": 1}
-                    ),
-                ],
-            }
+        cls.rule_new = cls._create_rule(
+            "First deal", cls.status_new, 10, [("won_count", ">=", 1, 0)]
         )
         cls.customers = cls.env["res.partner"].create(
             [{"name": f"Overhead Customer {index}"} for index in range(5)]
@@ -101,22 +90,11 @@ class TestCrmOverhead(ClientStatusCommon):
     def test_rule_inputs_follow_the_active_rules(self):
         self.leads.write({"expected_revenue": 1000})
         self.assertFalse(self._pending(self.customers))
-        self.env["client.status.rule"].create(
-            {
-                "name": "Big spender",
-                "scope": "partner",
-                "status_id": self.status_regular.id,
-                "condition_ids": [
-                    Command.create(
-                        {
-                            "metric": "won_revenue_window",
-                            "operator": ">=",
-                            "value": 10000,
-                            "window_days": 365,
-                        }
-                    ),
-                ],
-            }
+        self._create_rule(
+            "Big spender",
+            self.status_regular,
+            10,
+            [("won_revenue_window", ">=", 10000, 365)],
         )
         self.leads.write({"expected_revenue": 2000})
         self.assertEqual(self._pending(self.customers), self.customers)
@@ -129,7 +107,7 @@ class TestCrmOverhead(ClientStatusCommon):
         marks = [
             query
             for query in queries
-            if "client_status_pending = TRUE" in query and "UPDATE" in query
+            if "client_status_pending IS NOT TRUE" in query and "UPDATE" in query
         ]
         self.assertEqual(len(marks), 1)
         self.assertEqual(self._pending(self.customers), self.customers)

@@ -161,16 +161,11 @@ class TestClientStatusSale(ClientStatusCommon):
         order.action_confirm()
         self.assertEqual(self.buyer.client_status_pending, False)
         order = self._order(self.buyer)
-        self.env["client.status.rule"].create(
-            {
-                "name": "Ordering clients",
-                "status_id": self.status_regular.id,
-                "condition_ids": [
-                    Command.create(
-                        {"metric": "order_count_window", "operator": ">=", "value": 2}
-                    )
-                ],
-            }
+        self._create_rule(
+            "Ordering clients",
+            self.status_regular,
+            10,
+            [("order_count_window", ">=", 2, 365)],
         )
         self.buyer.flush_recordset()
         self.env.cr.execute(
