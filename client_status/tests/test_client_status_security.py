@@ -152,3 +152,23 @@ class TestClientStatusSecurity(ClientStatusCommon):
             self.History.with_user(user_a).search([("partner_id", "=", partner_b.id)]),
             self.History,
         )
+
+    def test_views_consistent_with_field_groups(self):
+        # an element shown to portal users that reads an employee-only field
+        # is an "Access Rights Inconsistency" warning at install
+        views = self.env["ir.ui.view"].search(
+            [
+                (
+                    "id",
+                    "in",
+                    self.env["ir.model.data"]
+                    .search(
+                        [("module", "=", "client_status"), ("model", "=", "ir.ui.view")]
+                    )
+                    .mapped("res_id"),
+                )
+            ]
+        )
+        self.assertTrue(views)
+        with self.assertNoLogs("odoo.addons.base.models.ir_ui_view", "WARNING"):
+            views._check_xml()
