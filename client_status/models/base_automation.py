@@ -18,6 +18,9 @@ for _triggers in (base_automation.CREATE_TRIGGERS, base_automation.WRITE_TRIGGER
         _triggers.append(ON_STATUS_SET)
 base_automation.CREATE_WRITE_SET.add(ON_STATUS_SET)
 
+# The message types base_automation's patch of message_post ignores.
+IGNORED_MESSAGE_TYPES = ("notification", "auto_comment", "user_notification")
+
 
 class BaseAutomation(models.Model):
     # the rules of each model are cached (_get_actions, _watched_fields)
@@ -113,6 +116,19 @@ class BaseAutomation(models.Model):
             return records.browse(), None
         return super()._filter_post_export_domain(records, feedback=feedback)
 
+    def _check_trigger_fields(self, record):
+        # Odoo's check, with the rule's trigger fields from the cache (Odoo
+        # reads them, two queries per rule and transaction)
+        fnames = self._get_trigger_fnames(self.id)
+        old_values = self._context.get("old_values")
+        if fnames is None or old_values is None:
+            # no trigger field: every field is one; a creation changes all
+            return True
+        old_vals = old_values.get(record.id, {})
+        return any(
+            fname in old_vals and record[fname] != old_vals[fname] for fname in fnames
+        )
+
     @api.model
     @tools.ormcache("model_name")
     def _watched_fields(self, model_name):
@@ -120,12 +136,13 @@ class BaseAutomation(models.Model):
         of an update trigger may act upon (their trigger fields), or ``None``
         when one of them watches every field (no trigger field)."""
         watched = set()
-        for automation in self.browse(
-            self._get_action_ids(model_name, tuple(base_automation.WRITE_TRIGGERS))
-        ).sudo():
-            if not automation.trigger_field_ids:
+        for automation_id in self._get_action_ids(
+            model_name, tuple(base_automation.WRITE_TRIGGERS)
+        ):
+            fnames = self._get_trigger_fnames(automation_id)
+            if fnames is None:
                 return None
-            watched.update(automation.trigger_field_ids.mapped("name"))
+            watched.update(fnames)
         return frozenset(watched)
 
     def _register_hook(self):
@@ -135,12 +152,20 @@ class BaseAutomation(models.Model):
         # read record by record. A rule acts only on records whose trigger
         # fields changed (_check_trigger_fields): when none of the written or
         # computed fields is a trigger field of any rule of the model, the
-        # patch is skipped, which decides nothing else.
+        # patch is skipped, which decides nothing else. Likewise its patch of
+        # message_post reads the subtype of every message (a query at every
+        # tracked write) before ignoring notifications.
         res = super()._register_hook()
         for model_name in {
             automation.model_name
             for automation in self.with_context(active_test=True).search(
-                [("trigger", "in", base_automation.WRITE_TRIGGERS)]
+                [
+                    (
+                        "trigger",
+                        "in",
+                        [*base_automation.WRITE_TRIGGERS, *base_automation.MAIL_TRIGGERS],
+                    )
+                ]
             )
         }:
             model_class = self.env.registry.get(model_name)
@@ -149,6 +174,7 @@ class BaseAutomation(models.Model):
             for name, make in (
                 ("write", _make_write),
                 ("_compute_field_value", _make_compute_field_value),
+                ("message_post", _make_message_post),
             ):
                 patched = model_class.__dict__.get(name)
                 if patched is not None and hasattr(patched, "origin"):
@@ -179,13 +205,8 @@ class BaseAutomation(models.Model):
     def _client_status_domain_to_compute(self, records):
         """Whether the domain of the rule reads fields the ORM has yet to
         compute for ``records``."""
-        domain = safe_eval.safe_eval(
-            self.sudo().filter_domain or "[]", self._get_eval_context()
-        )
-        for leaf in domain:
-            if not isinstance(leaf, list | tuple) or len(leaf) != 3:
-                continue
-            field = records._fields.get(str(leaf[0]).split(".")[0])
+        for fname in self._get_domain_fnames(self.id):
+            field = records._fields.get(fname)
             if (
                 field
                 and field.compute
@@ -194,6 +215,21 @@ class BaseAutomation(models.Model):
             ):
                 return True
         return False
+
+    @api.model
+    @tools.ormcache("automation_id")
+    def _get_domain_fnames(self, automation_id):
+        """The names of the fields the domain of a rule tests (the first
+        field of each path), read once."""
+        automation = self.sudo().browse(automation_id)
+        domain = safe_eval.safe_eval(
+            automation.filter_domain or "[]", automation._get_eval_context()
+        )
+        return tuple(
+            str(leaf[0]).split(".")[0]
+            for leaf in domain
+            if isinstance(leaf, list | tuple) and len(leaf) == 3
+        )
 
     def _client_status_process_created(self, records):
         """Process the rule on the created ``records`` when the transaction
@@ -331,3 +367,17 @@ def _make_compute_field_value(patched):
         return patched(self, field)
 
     return _compute_field_value
+
+
+def _make_message_post(patched):
+    """``message_post`` through base_automation's ``patched`` one unless the
+    message is of a type the patch ignores (tracking and other
+    notifications), decided from the arguments instead of the message's
+    subtype."""
+
+    def message_post(self, *args, **kwargs):
+        if kwargs.get("message_type", "notification") in IGNORED_MESSAGE_TYPES:
+            return patched.origin(self, *args, **kwargs)
+        return patched(self, *args, **kwargs)
+
+    return message_post

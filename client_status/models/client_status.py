@@ -611,6 +611,15 @@ class ClientStatus(models.Model):
         )
 
     @api.model
+    @tools.ormcache()
+    def _get_status_ids(self):
+        """The ids of every status (archived ones and every company's
+        included), cached until a status is created or deleted: what a value
+        sent for a status is checked against without a query."""
+        # sudo: the catalogue is configuration
+        return frozenset(self.sudo().with_context(active_test=False).search([]).ids)
+
+    @api.model
     @tools.ormcache("scope", "kind")
     def _get_status_ids_of_kind(self, scope, kind):
         """The ids of every status of ``kind`` in ``scope`` (archived ones

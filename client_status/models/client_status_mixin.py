@@ -871,6 +871,13 @@ class ClientStatusMixin(models.AbstractModel):
         """Store the pending marks of ``self`` (see
         ``_client_status_mark_pending``; the pending job, every few minutes,
         reclassifies them), or clear them, in one SQL statement."""
+        if pending:
+            # those the transaction reclassifies before it commits need none
+            reclassified = self.env.cr.precommit.data.get(
+                self._client_status_at_commit_key("_client_status_reclassify_now")
+            )
+            if reclassified:
+                self = self.browse(id_ for id_ in self._ids if id_ not in reclassified)
         if not self:
             return
         # rows already so (NULL included) are left alone: no new row

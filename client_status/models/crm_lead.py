@@ -41,6 +41,10 @@ class CrmLead(models.Model):
         related="partner_id.commercial_partner_id.client_status_id",
         string="Customer Status",
         help="The status of the lead's customer (set on the contact).",
+        # not tracked: a related field inherits the tracking of the customer's
+        # status, and reading it before every write of a lead or an order
+        # costs queries (the customer's own history records its changes)
+        tracking=False,
     )
 
     clarification_topic = fields.Selection(

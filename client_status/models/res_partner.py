@@ -651,22 +651,19 @@ class ResPartner(models.Model):
     @api.model
     def _client_status_blacklist_values(self, values):
         """The statuses the ``client_status_id`` values sent to create or
-        write name (empty for none), in order, with one query; anything but
-        an existing status id is refused."""
+        write name (empty for none), in order, without a query (the ids of
+        the catalogue are cached); anything but an existing status id is
+        refused."""
         Status = self.env["client.status"]
         ids = [
             value.id if isinstance(value, models.BaseModel) else value
             for value in values
         ]
-        existing = set(
-            Status.browse({id_ for id_ in ids if type(id_) is int and id_ > 0})
-            .exists()
-            ._ids
-        )
+        existing = Status._get_status_ids()
         for value, id_ in zip(values, ids, strict=True):
             if (
                 id_
-                and id_ not in existing
+                and (type(id_) is not int or id_ not in existing)
                 or (isinstance(value, models.BaseModel) and value._name != Status._name)
             ):
                 raise UserError(

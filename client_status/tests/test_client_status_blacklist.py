@@ -441,7 +441,7 @@ class TestClientStatusBlacklist(ClientStatusCommon):
                     AccessError,
                     "Only a Client Status Manager",
                 )
-        for value in ("3", str(self.status_prospect.id), -1, True):
+        for value in ("3", str(self.status_prospect.id), -1, True, 999999999):
             with self.subTest(value=value):
                 self._assert_bypass_refused(
                     lambda value=value: client.write({"client_status_id": value}),

@@ -131,6 +131,67 @@ class TestCrmOverhead(ClientStatusCommon):
         for customer in self.customers:
             self.assertEqual(self._history(customer)[-1:].status_to_id, self.status_new)
 
+    def test_customer_reclassified_at_commit_not_marked_pending(self):
+        # the mark would be stored, then cleared by the reclassification
+        with freeze_time(NOW), self._capture_queries() as queries:
+            self.leads[0].action_set_won()
+            self._commit_hooks()
+        self.assertEqual(self.customers[0].client_status_id, self.status_new)
+        self.assertFalse(self._pending(self.customers))
+        self.assertFalse(
+            [query for query in queries if "SET client_status_pending" in query]
+        )
+
+    def test_trigger_fields_of_a_rule_read_once(self):
+        rule = self.env.ref("client_status.base_automation_lead_won")
+        lead = self.leads[0]
+        old_values = {lead.id: {"probability": 10, "active": True}}
+        rule._check_trigger_fields(lead)  # the cache of the configuration
+        lead.read(["probability", "active"])
+        rule.invalidate_recordset()
+        with self.assertQueryCount(0):
+            self.assertTrue(
+                rule.with_context(old_values=old_values)._check_trigger_fields(lead)
+            )
+            self.assertFalse(
+                rule.with_context(
+                    old_values={lead.id: {"probability": lead.probability}}
+                )._check_trigger_fields(lead)
+            )
+
+    def test_notifications_skip_the_mail_automation(self):
+        # Odoo's patch of message_post reads the subtype of every message
+        # (tracking included) before ignoring notifications
+        lead = self.leads[0].with_context(tracking_disable=False)
+        lead.stage_id = self.stages[1]
+        self._commit_hooks()
+        self.env.invalidate_all()
+        with self._capture_queries() as queries:
+            lead.stage_id = self.stages[0]
+            self._commit_hooks()
+        self.assertEqual(
+            lead.message_ids[:1].tracking_value_ids.new_value_char,
+            self.stages[0].name,
+        )
+        self.assertFalse(
+            [
+                query
+                for query in queries
+                if 'FROM "mail_message_subtype"' in query and '."internal"' in query
+            ]
+        )
+
+    def test_customer_status_change_reads_no_lead(self):
+        # the customer's status on the lead is not tracked: a lead write does
+        # not cache it, a status change of the customer looks for no lead
+        self.leads[0].with_context(tracking_disable=False).stage_id = self.stages[1]
+        with self._capture_queries() as queries:
+            self.customers[0].client_status_id = self.status_new
+            self.env.flush_all()
+        self.assertFalse(
+            [query for query in queries if 'FROM "crm_lead"' in query],
+        )
+
     def test_mass_won_runs_each_automation_once(self):
         with freeze_time(NOW), self._capture_queries() as queries:
             self.leads.action_set_won()

@@ -19,6 +19,10 @@ class SaleOrder(models.Model):
     partner_client_status_id = fields.Many2one(
         related="partner_id.commercial_partner_id.client_status_id",
         string="Customer Status",
+        # not tracked: a related field inherits the tracking of the customer's
+        # status, and reading it before every write of a lead or an order
+        # costs queries (the customer's own history records its changes)
+        tracking=False,
     )
     # on the form only: depends on the customer, not on its status, so that
     # changing the status of thousands of contacts does not look for orders
