@@ -156,16 +156,11 @@ class BaseAutomation(models.Model):
         # message_post reads the subtype of every message (a query at every
         # tracked write) before ignoring notifications.
         res = super()._register_hook()
+        triggers = [*base_automation.WRITE_TRIGGERS, *base_automation.MAIL_TRIGGERS]
         for model_name in {
             automation.model_name
             for automation in self.with_context(active_test=True).search(
-                [
-                    (
-                        "trigger",
-                        "in",
-                        [*base_automation.WRITE_TRIGGERS, *base_automation.MAIL_TRIGGERS],
-                    )
-                ]
+                [("trigger", "in", triggers)]
             )
         }:
             model_class = self.env.registry.get(model_name)
