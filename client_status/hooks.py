@@ -186,3 +186,74 @@ def _backfill_default_status(env, table, history_field, scope, kind=None):
         )
     )
     return env.cr.fetchone()
+
+
+
+def uninstall_hook(env):
+    """Empty what keeps Odoo from deleting the module's data cleanly.
+
+    Odoo deletes the records of a module that have an external id first (the
+    statuses, rules, jobs, automation rules), then its constraints, fields
+    and tables. Left as they were, the statuses were still held by rows
+    that have no external id: the history rows (ON DELETE RESTRICT: a
+    status with history cannot be deleted while the module is installed),
+    and the records that have them (contacts and leads, ON DELETE RESTRICT
+    too; deleting a status also recomputes their stored fields related to
+    it, which read the deleted status). Every deletion of a status failed
+    with an ERROR, its external id was kept ("ir.model.data could not be
+    deleted") and looked up again once its table was gone ("relation
+    client_status does not exist"). And the snapshot tables of the runs
+    belong to no model: nothing dropped them.
+
+    So, in SQL (every row goes with the module anyway), in this order:
+
+    1. the snapshot tables of the runs, then the runs;
+    2. the summaries of the history (their status columns are ON DELETE SET
+       NULL: deleting the statuses would rewrite their rows);
+    3. the history (it holds the statuses; its rule column would be
+       rewritten when the rules go);
+    4. the columns holding a status elsewhere: the records' status columns,
+       and the statuses' own parent (a sub-status created by a user, with no
+       external id, holds its parent) emptied, their stored fields left
+       alone (the columns go with the fields, once the statuses are gone)."""
+    env.flush_all()
+    Run = env["client.status.run"]
+    for tables in Run._snapshot_tables().values():
+        for table in tables:
+            env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+    summaries = env["client.status.summary"]._get_summary_models()
+    History = env["client.status.history"]
+    tables = [model._table for model in (Run, *summaries, History)]
+    env.cr.execute(
+        SQL("TRUNCATE %s", SQL(", ").join(map(SQL.identifier, tables)))
+    )
+    for model in env.registry.values():
+        if model._abstract or model._transient or model._table in tables:
+            continue
+        columns = [
+            field.name
+            for field in model._fields.values()
+            if field.type == "many2one"
+            and field.comodel_name == "client.status"
+            and field.store
+            and not field.required
+        ]
+        if columns:
+            env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s WHERE %s",
+                    SQL.identifier(model._table),
+                    SQL(", ").join(
+                        SQL("%s = NULL", SQL.identifier(column)) for column in columns
+                    ),
+                    SQL(" OR ").join(
+                        SQL("%s IS NOT NULL", SQL.identifier(column))
+                        for column in columns
+                    ),
+                )
+            )
+    env.invalidate_all()
+    _logger.info(
+        "client_status: runs, snapshots, summaries and history removed,"
+        " statuses released"
+    )
