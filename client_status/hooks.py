@@ -188,34 +188,33 @@ def _backfill_default_status(env, table, history_field, scope, kind=None):
     return env.cr.fetchone()
 
 
-
 def uninstall_hook(env):
-    """Empty what keeps Odoo from deleting the module's data cleanly.
+    """Remove the rows that keep Odoo from deleting the module's data.
 
-    Odoo deletes the records of a module that have an external id first (the
-    statuses, rules, jobs, automation rules), then its constraints, fields
-    and tables. Left as they were, the statuses were still held by rows
-    that have no external id: the history rows (ON DELETE RESTRICT: a
-    status with history cannot be deleted while the module is installed),
-    and the records that have them (contacts and leads, ON DELETE RESTRICT
-    too; deleting a status also recomputes their stored fields related to
-    it, which read the deleted status). Every deletion of a status failed
+    Odoo deletes first the records of the module that have an external id
+    (statuses, rules, jobs, automation rules), then its constraints, fields
+    and tables. Rows of no external id still held the statuses then: the
+    history rows and the records that have a status (contacts and leads)
+    through ON DELETE RESTRICT foreign keys, which keep a status in use from
+    being deleted while the module is installed (they stay), and sub-statuses
+    created by users through their parent. Each deletion of a status failed
     with an ERROR, its external id was kept ("ir.model.data could not be
     deleted") and looked up again once its table was gone ("relation
-    client_status does not exist"). And the snapshot tables of the runs
+    client_status does not exist"). The snapshot tables of a run cut short
     belong to no model: nothing dropped them.
 
-    So, in SQL (every row goes with the module anyway), in this order:
+    So, in SQL (all of it goes with the module), in this order:
 
     1. the snapshot tables of the runs, then the runs;
     2. the summaries of the history (their status columns are ON DELETE SET
-       NULL: deleting the statuses would rewrite their rows);
+       NULL: each status deleted would rewrite their rows);
     3. the history (it holds the statuses; its rule column would be
-       rewritten when the rules go);
-    4. the columns holding a status elsewhere: the records' status columns,
-       and the statuses' own parent (a sub-status created by a user, with no
-       external id, holds its parent) emptied, their stored fields left
-       alone (the columns go with the fields, once the statuses are gone)."""
+       rewritten as the rules go);
+    4. the references to statuses elsewhere, emptied: the records' statuses
+       (else deleting a status also recomputes the records' stored fields
+       related to it, which read the deleted status) and the parents of the
+       statuses; the columns go with the module's fields, after the
+       statuses."""
     env.flush_all()
     Run = env["client.status.run"]
     for tables in Run._snapshot_tables().values():
@@ -223,12 +222,40 @@ def uninstall_hook(env):
             env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
     summaries = env["client.status.summary"]._get_summary_models()
     History = env["client.status.history"]
-    tables = [model._table for model in (Run, *summaries, History)]
-    env.cr.execute(
-        SQL("TRUNCATE %s", SQL(", ").join(map(SQL.identifier, tables)))
+    emptied = [model._table for model in (Run, *summaries, History)]
+    env.cr.execute(SQL("TRUNCATE %s", SQL(", ").join(map(SQL.identifier, emptied))))
+    for table, columns in _status_references(env, emptied).items():
+        env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s WHERE %s",
+                SQL.identifier(table),
+                SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(column)) for column in columns
+                ),
+                SQL(" OR ").join(
+                    SQL("%s IS NOT NULL", SQL.identifier(column)) for column in columns
+                ),
+            )
+        )
+    env.invalidate_all()
+    _logger.info(
+        "client_status: runs, snapshot tables, summaries and history removed,"
+        " statuses released for their deletion"
     )
+
+
+def _status_references(env, skipped_tables):
+    """``{table: [column]}``: the stored, optional many2one columns to
+    ``client.status`` of the regular models (no wizard, no SQL view), except
+    those of ``skipped_tables``."""
+    references = {}
     for model in env.registry.values():
-        if model._abstract or model._transient or model._table in tables:
+        if (
+            model._abstract
+            or model._transient
+            or not model._auto
+            or model._table in skipped_tables
+        ):
             continue
         columns = [
             field.name
@@ -239,21 +266,5 @@ def uninstall_hook(env):
             and not field.required
         ]
         if columns:
-            env.cr.execute(
-                SQL(
-                    "UPDATE %s SET %s WHERE %s",
-                    SQL.identifier(model._table),
-                    SQL(", ").join(
-                        SQL("%s = NULL", SQL.identifier(column)) for column in columns
-                    ),
-                    SQL(" OR ").join(
-                        SQL("%s IS NOT NULL", SQL.identifier(column))
-                        for column in columns
-                    ),
-                )
-            )
-    env.invalidate_all()
-    _logger.info(
-        "client_status: runs, snapshots, summaries and history removed,"
-        " statuses released"
-    )
+            references[model._table] = columns
+    return references
