@@ -192,9 +192,11 @@ class Check:
             self.errors.step = None
         records = self.errors.records.get(name, [])
         for record in records:
+            # a bad query: the query, then PostgreSQL's error
+            lines = record.getMessage().splitlines()[:2]
             self.problems.append(
-                f"{name}: {record.levelname} {record.name}:"
-                f" {record.getMessage().splitlines()[0][:300]}"
+                f"{name}: {record.levelname} {record.name}: "
+                + " | ".join(line[:200] for line in lines)
             )
         _logger.info(
             "%s: %s ERROR line(s), %.0f s", name, len(records), time.time() - t0
