@@ -1224,23 +1224,10 @@ class ClientStatusMixin(models.AbstractModel):
         self.invalidate_recordset(fnames[1:])
 
 
-def _holds(value, operator, low, high):
-    """Whether a metric value (None: the metric has no value for the record)
-    meets a condition."""
-    if value is None:
-        return False
-    if operator == ">=":
-        return value >= low
-    if operator == "<=":
-        return value <= low
-    if operator == "=":
-        return value == low
-    return low <= value <= high
-
-
 def _matching(values, ids, operator, low, high):
     """The ids of ``ids`` whose value in ``values`` (``{id: value}``, no
-    entry: no value) meets a condition; ``_holds`` on a set, inlined."""
+    entry: no value, which meets no condition) meets the condition
+    ``operator`` ``low`` (``high``: the upper bound of ``between``)."""
     if len(values) < len(ids):
         # a metric most records have no value of: only those that have one
         ids = values.keys() & ids

@@ -4,8 +4,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 # The metrics conditions can test. Each is computed by a provider method
-# ``_client_status_metric_<metric>(window_days)`` of the model the rule's scope
-# serves; another addon adds a metric with ``selection_add`` and its provider.
+# ``_client_status_metric_<metric>(window_days, context)`` of the model the
+# rule's scope serves, on a batch of its records: ``{record_id: value}``
+# (``context``: see ``_client_status_evaluate``); another addon adds a metric
+# with ``selection_add`` and its provider.
 METRICS = [
     ("won_count", "Won deals"),
     ("won_count_window", "Won deals in the window"),
