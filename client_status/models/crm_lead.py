@@ -222,6 +222,11 @@ class CrmLead(models.Model):
         return False
 
     @api.model
+    def _client_status_board_index(self):
+        # Leads by Status: the active leads, in crm's order
+        return (["priority DESC", "id DESC"], "active")
+
+    @api.model
     def _client_status_protected_fields(self):
         # the clarification workflow's links and flags, and what the form
         # shows of the customer

@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import ClientStatusCommon
 
@@ -41,3 +42,29 @@ class TestClientStatusKanban(ClientStatusCommon):
         self.status_regular.action_archive()
         columns = self._columns("res.partner", [("id", "=", self.individual.id)])
         self.assertNotIn(self.status_regular.id, columns)
+
+    def _plan(self, model, domain):
+        """The plan of the query of a column's first cards (the board's
+        domain, the model's order, 40 cards), the sort disabled: the index
+        must give the order."""
+        query = self.env[model]._search(domain, limit=40)
+        cr = self.env.cr
+        cr.execute("SET LOCAL enable_sort = off")
+        try:
+            cr.execute(SQL("EXPLAIN %s", query.select()))
+            return "\n".join(row[0] for row in cr.fetchall())
+        finally:
+            cr.execute("RESET enable_sort")
+
+    def test_first_cards_of_a_column_from_the_board_index(self):
+        board = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+        plan = self._plan(
+            "res.partner", [*board, ("client_status_id", "=", self.status_new.id)]
+        )
+        self.assertIn("res_partner_client_status_board_index", plan)
+        self.assertNotIn("Sort", plan)
+        plan = self._plan(
+            "crm.lead", [("client_status_id", "=", self.status_lead_open.id)]
+        )
+        self.assertIn("crm_lead_client_status_board_index", plan)
+        self.assertNotIn("Sort", plan)
