@@ -8,9 +8,14 @@ and client cards to another status, create, win and lose leads, move leads
 to another stage and read the two boards, each operation timed. Three
 phases: a warm-up (not counted), a baseline without any full run, then the
 same load while an admin triggers the full reclassification (*Reclassify
-Now*) again as soon as the previous one is done. Once the clients stop and
-the last run ends (or 60 s have passed), the server is stopped and the
-invariants of the statuses are checked in SQL.
+Now*) again as soon as the previous one is done. Before each run the admin
+moves the VIP rule's threshold (top 15 %, then 10 %, in turn), as one
+adjusting the rules does: every run then reclassifies the clients between
+the two (about 100 of 20,000), where a run over classified clients would
+change next to nothing (``--no-tune-rules``; each such change of a rule also
+clears the caches of every worker). Once the clients stop and the last run
+ends (or 60 s have passed), the server is stopped and the invariants of the
+statuses are checked in SQL.
 
 Prints, as Markdown: per phase and operation the requests, errors and the
 p50, p95 and max latency (ms), with runs the ratio of each p95 to the
@@ -29,7 +34,7 @@ the end). The server's log is kept beside the database name in /tmp.
     python bench/load_concurrent.py [--database cs_load] [--companies 20000]
         [--contacts 2000] [--leads 40000] [--clients 8] [--seconds 180]
         [--baseline-seconds 60] [--workers 4] [--cron-workers 2] [--port 8770]
-        [--keep]
+        [--think 0.5] [--no-tune-rules] [--timeout 3600] [--keep]
 """
 
 import argparse
@@ -98,6 +103,8 @@ WARM_UP_SECONDS = 15
 LAST_RUN_SECONDS = 60
 # a triggered run that shows no progress for that long is given up
 STALL_SECONDS = 90
+# the VIP rule's thresholds (top % by won revenue) set in turn before each run
+VIP_TOP_PERCENTS = (15, 10)
 REQUEST_TIMEOUT = 120
 # the kanban's columns: the first cards of each
 CARDS_PER_COLUMN = 20
@@ -141,6 +148,12 @@ def parse_args():
     )
     parser.add_argument(
         "--timeout", type=int, default=3600, help="hard limit of the whole test (s)"
+    )
+    parser.add_argument(
+        "--tune-rules",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="move the VIP threshold before each full run (runs with changes)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     # internal: the data generator, run in a process of its own
@@ -821,7 +834,8 @@ def watch_run(conn, since_id, resumed, deadline):
         changed = sum(row[3] for row in rows)
         if rows and all(row[1] == "done" for row in rows):
             return "completed", processed, changed
-        if rows and cron_failures(conn) > failures:
+        # (a first batch that fails takes its new runs with it)
+        if cron_failures(conn) > failures:
             return "cron failed", processed, changed
         if rows != last_state:
             last_state, last_change = rows, time.monotonic()
@@ -832,39 +846,69 @@ def watch_run(conn, since_id, resumed, deadline):
         time.sleep(1)
 
 
-def trigger_runs(admin, conn, load, results, runs_end):
+def vip_condition(admin):
+    """The condition of the VIP rule (top % of clients by won revenue):
+    ``(id, value)``, or ``None`` without one."""
+    conditions = admin.call(
+        "client.status.rule.condition",
+        "search_read",
+        [("metric", "=", "revenue_top_percent"), ("rule_id.active", "=", True)],
+        ["value"],
+        limit=1,
+    )
+    return (conditions[0]["id"], conditions[0]["value"]) if conditions else None
+
+
+def trigger_runs(admin, conn, load, results, runs_end, tune):
     """While ``load.phase`` is ``with runs``: trigger the full
-    reclassification, wait for it to end, again. Appends
-    ``(seconds from the phase's start, outcome, seconds, processed,
-    changed)`` to ``results``."""
+    reclassification, wait for it to end, again. With ``tune``, the admin
+    first sets the VIP rule's threshold to the next of ``VIP_TOP_PERCENTS``
+    (put back at the end), as one adjusting the rules does: every run then
+    moves the clients between the two thresholds. Appends ``(seconds from
+    the phase's start, VIP top %, outcome, seconds, processed, changed)`` to
+    ``results``."""
+    condition = vip_condition(admin) if tune else None
     phase_start = time.monotonic()
-    while load.phase == "with runs":
-        ((since_id, resumed),) = query(
-            conn,
-            "SELECT coalesce(max(id), 0),"
-            " coalesce(array_agg(id) FILTER (WHERE state = 'running'), '{}')"
-            " FROM client_status_run",
-        )
-        start = time.monotonic()
-        try:
-            admin.call("client.status.rule", "action_reclassify_now", [])
-        except (RpcError, requests.RequestException) as error:
-            results.append((start - phase_start, f"not triggered: {error}", 0, 0, 0))
-            time.sleep(5)
-            continue
-        try:
-            outcome, processed, changed = watch_run(conn, since_id, resumed, runs_end)
-        except Exception as error:  # reported, not lost with the thread
-            outcome, processed, changed = f"watch failed: {error!r}", 0, 0
-        results.append(
-            (
-                start - phase_start,
-                outcome,
-                time.monotonic() - start,
-                processed,
-                changed,
-            )
-        )
+    try:
+        while load.phase == "with runs":
+            top = None
+            if condition:
+                top = VIP_TOP_PERCENTS[len(results) % len(VIP_TOP_PERCENTS)]
+            at = time.monotonic() - phase_start
+            outcome = full_run(admin, conn, runs_end, condition and (condition[0], top))
+            results.append((at, top, *outcome))
+            if outcome[0].startswith("failed"):
+                time.sleep(5)
+    finally:
+        if condition:
+            set_condition(admin, *condition)
+
+
+def set_condition(admin, condition_id, value):
+    admin.call(
+        "client.status.rule.condition", "write", [condition_id], {"value": value}
+    )
+
+
+def full_run(admin, conn, runs_end, condition=None):
+    """Set ``condition`` (``(id, value)``) if any, trigger the full
+    reclassification and watch it: ``(outcome, seconds, processed,
+    changed)``."""
+    ((since_id, resumed),) = query(
+        conn,
+        "SELECT coalesce(max(id), 0),"
+        " coalesce(array_agg(id) FILTER (WHERE state = 'running'), '{}')"
+        " FROM client_status_run",
+    )
+    start = time.monotonic()
+    try:
+        if condition:
+            set_condition(admin, *condition)
+        admin.call("client.status.rule", "action_reclassify_now", [])
+        outcome, processed, changed = watch_run(conn, since_id, resumed, runs_end)
+    except Exception as error:  # reported, not lost with the thread
+        outcome, processed, changed = f"failed: {error!r}"[:200], 0, 0
+    return outcome, time.monotonic() - start, processed, changed
 
 
 # ----------------------------------------------------------------------
@@ -1150,14 +1194,16 @@ def report(args, load, runs, before, after, log, sizes, setup):
             print(
                 f"| {key[0]} | {key[1]} | {count} | {samples[key].replace('|', '/')} |"
             )
-    completed = sum(outcome == "completed" for __, outcome, *__ in runs)
+    completed = sum(run[2] == "completed" for run in runs)
     print(f"\n### Full runs: {len(runs)} triggered, {completed} completed\n")
     if runs:
-        print("| # | triggered at (s) | outcome | seconds | records | changed |")
-        print("|---:|---:|---|---:|---:|---:|")
-        for number, (at, outcome, took, processed, changed) in enumerate(runs, 1):
+        print(
+            "| # | triggered at (s) | VIP top % | outcome | seconds | records | changed |"
+        )
+        print("|---:|---:|---:|---|---:|---:|---:|")
+        for number, (at, top, outcome, took, processed, changed) in enumerate(runs, 1):
             print(
-                f"| {number} | {at:.0f} | {outcome} | {took:.0f}"
+                f"| {number} | {at:.0f} | {top or '-'} | {outcome} | {took:.0f}"
                 f" | {processed} | {changed} |"
             )
     print(
@@ -1196,7 +1242,14 @@ def run_load(args, url, conn, deadline):
     runs_end = [math.inf]
     trigger = threading.Thread(
         target=trigger_runs,
-        args=(rpcs[0], connect(args.database), load, runs, lambda: runs_end[0]),
+        args=(
+            rpcs[0],
+            connect(args.database),
+            load,
+            runs,
+            lambda: runs_end[0],
+            args.tune_rules,
+        ),
         daemon=True,
     )
     for client in clients:
