@@ -9,7 +9,7 @@ export CACHE_DIR ODOO_SRC
 
 help:
 	@echo "make demo   set everything up and serve Odoo with client_status and demo data on http://localhost:8069"
-	@echo "make test   fresh database, install the addon, run all its tests (Odoo's runner, tours, pytest), then Odoo's suites of crm, base_automation, sale_crm with it"
+	@echo "make test   fresh database, install the addon, run all its tests (Odoo's runner, tours, pytest), then Odoo's suites of crm, base_automation, sale_crm with it, then uninstall and reinstall it"
 	@echo "make setup  only prepare the Odoo source, the virtualenv and the addon"
 	@echo "make lint   ruff and pylint-odoo (the OCA pre-commit set) over the addon"
 	@echo "make bench  the benchmarks of bench/ (they print figures)"

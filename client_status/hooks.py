@@ -186,3 +186,85 @@ def _backfill_default_status(env, table, history_field, scope, kind=None):
         )
     )
     return env.cr.fetchone()
+
+
+def uninstall_hook(env):
+    """Remove the rows that keep Odoo from deleting the module's data.
+
+    Odoo deletes first the records of the module that have an external id
+    (statuses, rules, jobs, automation rules), then its constraints, fields
+    and tables. Rows of no external id still held the statuses then: the
+    history rows and the records that have a status (contacts and leads)
+    through ON DELETE RESTRICT foreign keys, which keep a status in use from
+    being deleted while the module is installed (they stay), and sub-statuses
+    created by users through their parent. Each deletion of a status failed
+    with an ERROR, its external id was kept ("ir.model.data could not be
+    deleted") and looked up again once its table was gone ("relation
+    client_status does not exist"). The snapshot tables of a run cut short
+    belong to no model: nothing dropped them.
+
+    So, in SQL (all of it goes with the module), in this order:
+
+    1. the snapshot tables of the runs, then the runs;
+    2. the summaries of the history (their status columns are ON DELETE SET
+       NULL: each status deleted would rewrite their rows);
+    3. the history (it holds the statuses; its rule column would be
+       rewritten as the rules go);
+    4. the references to statuses elsewhere, emptied: the records' statuses
+       (else deleting a status also recomputes the records' stored fields
+       related to it, which read the deleted status) and the parents of the
+       statuses; the columns go with the module's fields, after the
+       statuses."""
+    env.flush_all()
+    Run = env["client.status.run"]
+    for tables in Run._snapshot_tables().values():
+        for table in tables:
+            env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+    summaries = env["client.status.summary"]._get_summary_models()
+    History = env["client.status.history"]
+    emptied = [model._table for model in (Run, *summaries, History)]
+    env.cr.execute(SQL("TRUNCATE %s", SQL(", ").join(map(SQL.identifier, emptied))))
+    for table, columns in _status_references(env, emptied).items():
+        env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s WHERE %s",
+                SQL.identifier(table),
+                SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(column)) for column in columns
+                ),
+                SQL(" OR ").join(
+                    SQL("%s IS NOT NULL", SQL.identifier(column)) for column in columns
+                ),
+            )
+        )
+    env.invalidate_all()
+    _logger.info(
+        "client_status: runs, snapshot tables, summaries and history removed,"
+        " statuses released for their deletion"
+    )
+
+
+def _status_references(env, skipped_tables):
+    """``{table: [column]}``: the stored, optional many2one columns to
+    ``client.status`` of the regular models (no wizard, no SQL view), except
+    those of ``skipped_tables``."""
+    references = {}
+    for model in env.registry.values():
+        if (
+            model._abstract
+            or model._transient
+            or not model._auto
+            or model._table in skipped_tables
+        ):
+            continue
+        columns = [
+            field.name
+            for field in model._fields.values()
+            if field.type == "many2one"
+            and field.comodel_name == "client.status"
+            and field.store
+            and not field.required
+        ]
+        if columns:
+            references[model._table] = columns
+    return references

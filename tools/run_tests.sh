@@ -7,7 +7,11 @@
 # then, on a second fresh database,
 #  3. the suites of the Odoo modules we extend (crm, base_automation and its
 #     test module, sale_crm), with our addons installed beside them, run by
-#     tools/odoo_suites.py with the full registry (see why there).
+#     tools/odoo_suites.py with the full registry (see why there);
+# and, on a third fresh database,
+#  4. the uninstall check (tools/uninstall_check.py): uninstall, reinstall and
+#     uninstall again the addons of a database that used them, no ERROR line,
+#     nothing of theirs left.
 # Exits non-zero when any step fails or when any test was skipped.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres.sh"
@@ -37,7 +41,7 @@ dropdb --if-exists "$TEST_DB"
 odoo_args=(--database "$TEST_DB" --db-filter "^$TEST_DB\$" --addons-path "$ODOO_SRC/addons"
            --http-port "$TEST_HTTP_PORT" --max-cron-threads 0 --stop-after-init)
 
-log "1/3 Odoo's runner: install client_status and client_status_sale (with sale) with demo data, run their tests and tours (log: $log_file)"
+log "1/4 Odoo's runner: install client_status and client_status_sale (with sale) with demo data, run their tests and tours (log: $log_file)"
 set +e
 "$PY" "$ODOO_SRC/odoo-bin" "${odoo_args[@]}" -i client_status,client_status_sale \
     --test-enable --test-tags /client_status,/client_status_sale --log-level test >"$log_file" 2>&1
@@ -78,7 +82,7 @@ if [ "$skipped" -ne 0 ]; then
     log "$skipped test(s) skipped in Odoo's runner: a skipped test or tour counts as a failure"
 fi
 
-log "2/3 pytest (pytest-odoo) over $addon_dir/tests and ${addon_dir}_sale/tests"
+log "2/4 pytest (pytest-odoo) over $addon_dir/tests and ${addon_dir}_sale/tests"
 # `test-file` tells Odoo this process runs tests (its import guard logs an
 # error otherwise) without `--test-enable`, which would make the registry
 # load run every installed module's tests once more. The screenshots of the
@@ -103,7 +107,7 @@ suites_log=$LOG_DIR/odoo-suites.log
 # None today: all 185 pass without them.
 suites_tags=/base_automation,/test_base_automation,/crm,/sale_crm
 suites_t0=$SECONDS
-log "3/3 Odoo's suites $suites_tags with our addons: fresh database $SUITES_DB (log: $suites_log)"
+log "3/4 Odoo's suites $suites_tags with our addons: fresh database $SUITES_DB (log: $suites_log)"
 dropdb --if-exists "$SUITES_DB"
 suites_args=(--database "$SUITES_DB" --db-filter "^$SUITES_DB\$" --addons-path "$ODOO_SRC/addons"
              --http-port "$TEST_HTTP_PORT" --max-cron-threads 0)
@@ -131,10 +135,32 @@ awk '/ (ERROR|CRITICAL) .*(FAIL|ERROR): / { print; want = 1; next }
     "$suites_log" | head -n 120 || true
 grep -E "client_status\.odoo_suites: " "$suites_log" | grep -v "client_status\.odoo_suites: Starting " \
     | sed -E 's/^.* client_status\.odoo_suites: //' || true
-log "3/3 took $(( (SECONDS - suites_t0) / 60 )) min $(( (SECONDS - suites_t0) % 60 )) s"
+log "3/4 took $(( (SECONDS - suites_t0) / 60 )) min $(( (SECONDS - suites_t0) % 60 )) s"
 if [ "$suites_rc" -ne 0 ]; then
     log "Odoo's suites failed with our addons (exit $suites_rc): see $suites_log"
 fi
 
+# Uninstalling the addons from a database that used them (history, summaries,
+# a run cut short with its snapshot table) logs no ERROR and leaves nothing of
+# theirs; installing them again works, and so does a second uninstall.
+UNINSTALL_DB=${TEST_DB}_uninstall
+uninstall_log=$LOG_DIR/odoo-uninstall.log
+uninstall_t0=$SECONDS
+log "4/4 uninstall, reinstall, uninstall the addons: fresh database $UNINSTALL_DB (log: $uninstall_log)"
+set +e
+"$PY" "$REPO_DIR/tools/uninstall_check.py" --database "$UNINSTALL_DB" --db-filter "^$UNINSTALL_DB\$" \
+    --addons-path "$ODOO_SRC/addons" --http-port "$TEST_HTTP_PORT" --max-cron-threads 0 \
+    >"$uninstall_log" 2>&1
+uninstall_rc=$?
+set -e
+# each step with its ERROR lines, then what failed
+grep -E "client_status\.uninstall_check: .*(ERROR line|FAILED: |uninstall check )" "$uninstall_log" \
+    | sed -E 's/^.* client_status\.uninstall_check: //' | head -n 60 || true
+grep -E "^Traceback" -A 20 "$uninstall_log" | head -n 40 || true
+log "4/4 took $(( (SECONDS - uninstall_t0) / 60 )) min $(( (SECONDS - uninstall_t0) % 60 )) s"
+if [ "$uninstall_rc" -ne 0 ]; then
+    log "the uninstall check failed (exit $uninstall_rc): see $uninstall_log"
+fi
+
 [ "$odoo_rc" -eq 0 ] && [ "$skipped" -eq 0 ] && [ "$demo_failed" -eq 0 ] && [ "$pytest_rc" -eq 0 ] \
-    && [ "$suites_rc" -eq 0 ]
+    && [ "$suites_rc" -eq 0 ] && [ "$uninstall_rc" -eq 0 ]

@@ -9,7 +9,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_date
 
 from .client_status import KINDS
-from .client_status_run import RECLASSIFY_BATCH_SIZE
+from .client_status_run import BATCH_SIZE_FIRST
 
 _logger = logging.getLogger(__name__)
 
@@ -964,9 +964,11 @@ class ClientStatusMixin(models.AbstractModel):
 
     @api.model
     def _client_status_pending_batch(self):
-        """The next batch of pending records (see ``_client_status_read_batch``)."""
+        """The next batch of pending records, locked (see
+        ``_client_status_read_batch``): those a user or a full run is
+        writing now stay pending for the next call."""
         return self._client_status_read_batch(
-            self._client_status_pending_domain(), RECLASSIFY_BATCH_SIZE
+            self._client_status_pending_domain(), BATCH_SIZE_FIRST, lock=True
         )
 
     def _client_status_reclassify_at_commit(self):
@@ -993,12 +995,17 @@ class ClientStatusMixin(models.AbstractModel):
         return run._reclassify(records, stored, run._engine_context())
 
     @api.model
-    def _client_status_read_batch(self, domain, limit):
+    def _client_status_read_batch(self, domain, limit, lock=False):
         """The first ``limit`` records of ``domain`` in id order and what the
         engine compares the rules' result with, read in the same query:
         ``(records, stored)``, ``stored`` being ``{id: (status_id,
         computed_status_id, pending)}``. The engine reads each value once:
-        plain values cost less than the ORM cache for thousands of records."""
+        plain values cost less than the ORM cache for thousands of records.
+
+        With ``lock``, the rows are locked for the transaction, in id order,
+        and those another transaction is writing now are left out (``SKIP
+        LOCKED``): the batch then never waits on a user, nor a user on a row
+        the batch has yet to reach."""
         fnames = [
             "client_status_id",
             "client_status_computed_id",
@@ -1006,14 +1013,22 @@ class ClientStatusMixin(models.AbstractModel):
         ]
         self.flush_model(fnames)
         query = self._search(domain, order="id", limit=limit)
-        rows = self.env.execute_query(
-            query.select(
-                *(
-                    self._field_to_sql(self._table, fname, query)
-                    for fname in ["id", *fnames]
-                )
+        select = query.select(
+            *(
+                self._field_to_sql(self._table, fname, query)
+                for fname in ["id", *fnames]
             )
         )
+        if lock:
+            select = SQL(
+                "%s FOR NO KEY UPDATE OF %s SKIP LOCKED",
+                select,
+                SQL.identifier(self._table),
+            )
+        # a conflict with a concurrent change is the caller's to retry, not
+        # an error to log
+        self.env.cr.execute(select, log_exceptions=not lock)
+        rows = self.env.cr.fetchall()
         return self.browse([row[0] for row in rows]), {row[0]: row[1:] for row in rows}
 
     @api.model
@@ -1105,7 +1120,8 @@ class ClientStatusMixin(models.AbstractModel):
 
     def _client_status_apply(self, evaluation):
         """Give the records of ``self`` the statuses of ``evaluation`` (from
-        ``_client_status_evaluate``) where they differ: one write per target
+        ``_client_status_evaluate``) where they differ, with the records that
+        follow them (``_client_status_followers``): one write per target
         status, through the ORM so that automations and checks run, without
         chatter tracking (the history is the record). Return the records
         changed."""
@@ -1119,19 +1135,30 @@ class ClientStatusMixin(models.AbstractModel):
             for record_ids in targets.values()
             for record_id in record_ids
         }
+        followers = self.browse(
+            record_id for record_ids in targets.values() for record_id in record_ids
+        )._client_status_followers()
         changed = self.browse()
         now = fields.Datetime.now()
         for status_id, record_ids in targets.items():
-            records = self.browse(record_ids).with_context(
+            records = self.browse(record_ids)
+            written = records.union(
+                *(
+                    followers[record_id]
+                    for record_id in record_ids
+                    if record_id in followers
+                )
+            ).with_context(
                 client_status_source=ClientStatusSource("rule"),
                 client_status_explanations=explanations,
+                client_status_followers_written=True,
                 tracking_disable=True,
             )
             # the date and the rules' status in the same UPDATE as the status;
             # they agree, no need to compute it record by record. sudo: the
             # engine writes them (protected fields), with the status the
             # rules computed; the history keeps the user who ran it
-            records.sudo().write(
+            written.sudo().write(
                 {
                     "client_status_id": status_id,
                     "client_status_date": now,
@@ -1141,6 +1168,12 @@ class ClientStatusMixin(models.AbstractModel):
             )
             changed |= records
         return changed
+
+    def _client_status_followers(self):
+        """The records whose status follows that of records of ``self`` (a
+        company's contacts), given it in the same write by the engine:
+        ``{record_id: followers}``. None by default."""
+        return {}
 
     def _client_status_store_computed(self, evaluation, stored):
         """Store the status the rules computed for each record of ``self``

@@ -136,11 +136,15 @@ class ClientStatusRule(models.Model):
         return expression.normalize_domain(domain) if domain else []
 
     def action_reclassify_now(self):
-        """Start a reclassification by the rules in the background (the
-        scheduled action, with its progress), now. Only those who may edit
-        the rules may run them."""
+        """Start a reclassification by the rules of the records of the
+        current user's companies (and the shared ones) in the background
+        (the scheduled action, with its progress), now. Only those who may
+        edit the rules may run them."""
         self.check_access("write")
-        self.env.ref("client_status.ir_cron_client_status_reclassify")._trigger()
+        # sudo: the runs are the engine's bookkeeping (read-only to managers);
+        # the companies are those the user works in
+        self.env["client.status.run"].sudo()._start(self.env.companies)
+        self.env.ref("client_status.ir_cron_client_status_reclassify_runs")._trigger()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -198,14 +202,16 @@ class ClientStatusRule(models.Model):
         )
 
     def _compile(self):
-        """This rule as a dict: id, status_id, domain (with the company) and
-        conditions as ``((metric, window), operator, low, high)`` tuples."""
+        """This rule as a dict: id, company_id, status_id, domain (with the
+        company) and conditions as ``((metric, window), operator, low,
+        high)`` tuples."""
         self.ensure_one()
         domain = self._get_domain()
         if self.company_id:
             domain = expression.AND([domain, [("company_id", "=", self.company_id.id)]])
         return {
             "id": self.id,
+            "company_id": self.company_id.id,
             "status_id": self.status_id.id,
             "domain": domain,
             "conditions": [
@@ -243,10 +249,30 @@ class ClientStatusRule(models.Model):
 
     @api.model
     def _cron_reclassify(self):
-        """Reclassify one batch per call, reporting progress to the cron,
-        which calls again (each call in its own transaction) until all the
-        records of every scope are done; a run cut short resumes where it
-        stopped."""
-        runs = self.env["client.status.run"]._get_running()
+        """Start the daily reclassification: a run for each scope and each
+        company (and the shared records), processed in the background by
+        ``_cron_reclassify_runs``, so that a company's failure does not stop
+        another's."""
+        self.env["client.status.run"]._start(
+            self.env["res.company"].with_context(active_test=False).search([])
+        )
+        self.env.ref("client_status.ir_cron_client_status_reclassify_runs")._trigger()
+
+    @api.model
+    def _cron_reclassify_runs(self):
+        """Reclassify one batch of the running runs per call, reporting
+        progress to the cron, which calls again (each call in its own
+        transaction) until every run is done; a run cut short resumes where
+        it stopped, a batch that conflicts with a user is retried."""
+        runs = self.env["client.status.run"].search(
+            [("state", "=", "running")], order="id"
+        )
         done, remaining = runs._process_batch()
+        if remaining:
+            # the cron calls again only after some work done; past its ten
+            # calls in a row, a trigger wakes a worker again at once
+            done = max(done, 1)
+            self.env.ref(
+                "client_status.ir_cron_client_status_reclassify_runs"
+            )._trigger()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -1,18 +1,44 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import re
+import time
 from datetime import timedelta
+
+from psycopg2 import errors
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .client_status import SCOPES
 
-# Records reclassified per batch (one transaction each when run by the cron).
-# 10,000 keeps a batch under a second on 1M contacts; smaller batches pay
-# their fixed cost (rules, query planning, the run's bookkeeping) more often,
-# larger ones gain nothing (measured with bench/bench_rules.py).
+_logger = logging.getLogger(__name__)
+
+# Records reclassified per batch at most (one transaction each when run by
+# the cron): 10,000 keeps a batch around a second on 1M contacts; larger ones
+# gain nothing (measured with bench/bench_rules.py).
 RECLASSIFY_BATCH_SIZE = 10000
+# A batch holds the row locks of its records until it commits: users who
+# write one of them wait. The size of the next batch follows the time the
+# last one took, to stay near BATCH_SECONDS, between these bounds.
+BATCH_SECONDS = 0.5
+BATCH_SIZE_FIRST = 1000
+BATCH_SIZE_MIN = 50
+# A batch that conflicts with a concurrent transaction (a serialization
+# failure, a deadlock) is retried in a new transaction after a pause that
+# doubles each time (from RETRY_PAUSE, at most RETRY_PAUSE_MAX seconds), with
+# half as many records; after MAX_RETRIES conflicts in a row the run fails.
+MAX_RETRIES = 8
+RETRY_PAUSE = 0.1
+RETRY_PAUSE_MAX = 3.0
+# How long the end of a run waits to mark pending the records users kept
+# busy through the run.
+FINISH_LOCK_TIMEOUT = "2s"
+CONFLICTS = (
+    errors.SerializationFailure,
+    errors.DeadlockDetected,
+    errors.LockNotAvailable,
+)
 # A run's snapshot of an aggregate is taken again when older than this (a run
 # cut short and resumed later): its values would be stale.
 SNAPSHOT_MAX_AGE = timedelta(hours=1)
@@ -20,9 +46,16 @@ SNAPSHOT_PREFIX = "client_status_run_"
 
 
 class ClientStatusRun(models.Model):
-    """A reclassification run over one scope: where it is, so that a run cut
-    short (cron timeout, crash) resumes after the last batch it committed,
-    and the statistics computed once per run (e.g. revenue quantiles).
+    """A reclassification run over the records of one scope and one company
+    (none: the shared records): where it is, so that a run cut short (cron
+    timeout, crash) resumes after the last batch it committed, and the
+    statistics computed once per run (e.g. revenue quantiles).
+
+    Each batch is a transaction of its own (a call of the cron). It locks its
+    records first, skipping those a user is writing now (left to the next
+    batches of the run), is sized to hold its locks about ``BATCH_SECONDS``,
+    and is retried when it conflicts with a concurrent transaction. A run
+    that fails leaves the other runs going.
 
     A metric provider can keep a *snapshot* of its aggregate for the run
     (``_snapshot``): one pass over the whole data when the run starts, read
@@ -35,9 +68,18 @@ class ClientStatusRun(models.Model):
     _order = "id desc"
 
     scope = fields.Selection(SCOPES, required=True, readonly=True)
-    state = fields.Selection(
-        [("running", "Running"), ("done", "Done")], default="running", readonly=True
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="The company whose records the run reclassifies; none: the records"
+        " shared by every company.",
     )
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        default="running",
+        readonly=True,
+    )
+    error = fields.Text(readonly=True, help="Why the run failed.")
     date_start = fields.Datetime(default=fields.Datetime.now, readonly=True)
     date_end = fields.Datetime(readonly=True)
     today = fields.Date(default=fields.Date.context_today, readonly=True)
@@ -49,25 +91,46 @@ class ClientStatusRun(models.Model):
     )
     processed_count = fields.Integer(string="Records", readonly=True)
     changed_count = fields.Integer(string="Changed", readonly=True)
+    batch_size = fields.Integer(default=BATCH_SIZE_FIRST, readonly=True)
+    retry_count = fields.Integer(
+        readonly=True, help="Conflicts of the current batch with other transactions."
+    )
+    # records a user was writing when their batch ran: retried by the next
+    # batches, marked pending when the run ends
+    skipped_ids = fields.Json(readonly=True)
     # statistics over the records of every company (e.g. revenue quantiles):
     # the engine's, not for the users of one company
     stats = fields.Json(readonly=True, groups="base.group_system")
 
     @api.model
-    def _get_running(self):
-        """The running runs, oldest first; new ones (one per scope) when
-        none is running."""
-        runs = self.search([("state", "=", "running")], order="id")
-        if not runs:
-            runs = self.create(
-                [
-                    {"scope": scope}
-                    for scope in self.env["client.status"]._get_status_models()
-                ]
-            )
-            for run in runs:
-                run.record_count = run._model().search_count(run._batch_domain())
+    def _start(self, companies):
+        """Start a run for each scope and each of ``companies`` (and one for
+        the shared records), unless one is running already; return the runs
+        started."""
+        running = {
+            (run.scope, run.company_id.id)
+            for run in self.search([("state", "=", "running")])
+        }
+        runs = self.create(
+            [
+                {"scope": scope, "company_id": company_id}
+                for scope in self.env["client.status"]._get_status_models()
+                for company_id in [False, *companies.ids]
+                if (scope, company_id) not in running
+            ]
+        )
+        for run in runs:
+            run.record_count = run._model().search_count(run._batch_domain())
         return runs
+
+    @api.model
+    def _get_running(self):
+        """The running runs, oldest first; new ones (each scope, each company
+        and the shared records) when none is running."""
+        runs = self.search([("state", "=", "running")], order="id")
+        return runs or self._start(
+            self.env["res.company"].with_context(active_test=False).search([])
+        )
 
     @api.model
     def _new_incremental(self, scope):
@@ -79,25 +142,101 @@ class ClientStatusRun(models.Model):
         return self.new({"scope": scope, "stats": last_run.sudo().stats})
 
     def _process_batch(self):
-        """Reclassify the next batch of the first unfinished run of
-        ``self``; return ``(done, remaining)`` records over ``self``."""
-        run = self.filtered(lambda run: run.state == "running")[:1]
+        """Reclassify the next batch of the first running run of ``self``
+        that no other worker is processing; return ``(done, remaining)``
+        records over ``self``."""
+        run = self.filtered(lambda run: run.state == "running")._lock_first()
         if run:
-            run._reclassify_next_batch()
+            run._reclassify_next_batch_safely()
         done = sum(self.mapped("processed_count"))
         remaining = sum(
             run._count_remaining() for run in self if run.state == "running"
         )
         return done, remaining
 
+    def _lock_first(self):
+        """The first run of ``self`` whose row this transaction could lock
+        (another cron worker may be processing one): empty when none."""
+        if not self:
+            return self
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM client_status_run WHERE id = ANY(%s)"
+                " ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED",
+                self.ids,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return self.browse(row[0] if row else ())
+
+    def _reclassify_next_batch_safely(self):
+        """Reclassify the next batch in a savepoint: a conflict with another
+        transaction is rolled back and retried by the next call (a new
+        transaction, after a pause); any other failure fails the run, not
+        the others."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._reclassify_next_batch()
+        except CONFLICTS as error:
+            self.env.invalidate_all()
+            self._retry_later(error)
+        except Exception as error:
+            # any other failure: the run fails, not the job (the other runs)
+            self.env.invalidate_all()
+            _logger.exception("client_status: run %s failed", self.id)
+            self._fail(error)
+
+    def _retry_later(self, error):
+        """The batch conflicted with another transaction: pause, halve the
+        next batch and let the cron call again; fail after MAX_RETRIES."""
+        retries = self.retry_count + 1
+        if retries > MAX_RETRIES:
+            self._fail(error)
+            return
+        _logger.info(
+            "client_status: run %s conflicted with another transaction (%s),"
+            " retry %s of %s",
+            self.id,
+            type(error).__name__,
+            retries,
+            MAX_RETRIES,
+        )
+        time.sleep(min(RETRY_PAUSE * 2 ** (retries - 1), RETRY_PAUSE_MAX))
+        self.write(
+            {
+                "retry_count": retries,
+                "batch_size": max(self.batch_size // 2, BATCH_SIZE_MIN),
+            }
+        )
+
+    def _fail(self, error):
+        """End the run as failed with ``error`` (the records it did not reach
+        wait for the next run); its snapshots go."""
+        self._drop_snapshots()
+        self.write(
+            {
+                "state": "failed",
+                "date_end": fields.Datetime.now(),
+                "error": f"{type(error).__name__}: {error}",
+            }
+        )
+
     def _model(self):
         self.ensure_one()
         return self.env[self.env["client.status"]._get_status_models()[self.scope]]
 
     def _batch_domain(self):
+        """The records the run has yet to reach: of its company (a run in
+        memory, e.g. a preview: of the current user's companies and the
+        shared ones)."""
         self.ensure_one()
+        companies = (
+            [self.company_id.id] if self.id else [False, *self.env.companies.ids]
+        )
         return self._model()._client_status_engine_domain() + [
-            ("id", ">", self.last_record_id)
+            ("company_id", "in", companies),
+            ("id", ">", self.last_record_id),
         ]
 
     def _count_remaining(self):
@@ -117,13 +256,25 @@ class ClientStatusRun(models.Model):
             "snapshot_run": self,
         }
 
-    def _next_batch(self):
-        """The next records of the run and their stored values
-        (``_client_status_read_batch``)."""
+    def _next_batch(self, lock=True):
+        """The next records of the run and their stored values, locked
+        (``_client_status_read_batch``: those a user is writing now are
+        left out), the ids of the batch (with those skipped before) and
+        those new to the run (none: it reached its last record). Without
+        ``lock`` (a preview), nothing is locked."""
         self.ensure_one()
-        return self._model()._client_status_read_batch(
-            self._batch_domain(), RECLASSIFY_BATCH_SIZE
+        Model = self._model()
+        limit = min(self.batch_size or BATCH_SIZE_FIRST, RECLASSIFY_BATCH_SIZE)
+        skipped = self.skipped_ids or []
+        new_ids = list(
+            Model._search(
+                self._batch_domain(), order="id", limit=max(limit - len(skipped), 1)
+            ).get_result_ids()
         )
+        records, stored = Model._client_status_read_batch(
+            [("id", "in", skipped + new_ids)], None, lock=lock
+        )
+        return records, stored, skipped + new_ids, new_ids
 
     def _reclassify(self, records, stored, context):
         """Evaluate the rules of the run's scope on ``records``, apply the
@@ -136,6 +287,13 @@ class ClientStatusRun(models.Model):
         """
         self.ensure_one()
         rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
+        if self.id:
+            # a run over one company's records: the rules of others match none
+            rules = [
+                rule
+                for rule in rules
+                if rule["company_id"] in (False, self.company_id.id)
+            ]
         evaluation = records._client_status_evaluate(rules, context)
         candidates = records._client_status_to_change(evaluation, stored)
         changed = candidates._client_status_unlocked(self.today)._client_status_apply(
@@ -153,23 +311,56 @@ class ClientStatusRun(models.Model):
 
     def _reclassify_next_batch(self):
         """Evaluate the rules on the next batch, apply the changes, store
-        the statuses the rules computed, and move the run forward."""
+        the statuses the rules computed, and move the run forward; the size
+        of the next batch follows the time this one took."""
         self.ensure_one()
-        records, stored = self._next_batch()
-        if not records:
-            self._drop_snapshots()
-            self.write({"state": "done", "date_end": fields.Datetime.now()})
-            return
+        start = time.monotonic()
+        records, stored, ids, new_ids = self._next_batch()
         context = self._engine_context()
-        changed = self._reclassify(records, stored, context)
+        changed = self._reclassify(records, stored, context) if records else records
+        skipped = sorted(set(ids) - set(records.ids))
         values = {
-            "last_record_id": records[-1].id,
+            "last_record_id": max([self.last_record_id, *new_ids]),
             "processed_count": self.processed_count + len(records),
             "changed_count": self.changed_count + len(changed),
+            "skipped_ids": skipped or False,
+            "retry_count": 0,
+            "batch_size": self._next_batch_size(len(ids), time.monotonic() - start),
         }
         if context["run"] != (self.stats or {}):
             values["stats"] = context["run"]
         self.write(values)
+        if not new_ids:
+            self._finish()
+
+    def _next_batch_size(self, size, elapsed):
+        """The size of the batch after one of ``size`` records that took
+        ``elapsed`` seconds: what holds its locks about ``BATCH_SECONDS``,
+        at most twice as many, within the bounds."""
+        target = int(max(size, 1) * BATCH_SECONDS / max(elapsed, 0.001))
+        return max(BATCH_SIZE_MIN, min(target, 2 * max(size, BATCH_SIZE_FIRST)))
+
+    def _finish(self):
+        """End the run: the records it skipped to the last (users kept
+        writing them) are left to the pending job; its snapshots go."""
+        skipped = self._model().browse(self.skipped_ids or [])
+        if skipped:
+            # marking them waits on the users' locks a moment at most, else
+            # the batch conflicts and is retried later
+            self.env.cr.execute(SQL("SET LOCAL lock_timeout = %s", FINISH_LOCK_TIMEOUT))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET client_status_pending = TRUE WHERE id = ANY(%s)",
+                    SQL.identifier(skipped._table),
+                    skipped.ids,
+                ),
+                log_exceptions=False,
+            )
+            skipped.invalidate_recordset(["client_status_pending"])
+        self._drop_snapshots()
+        self.write(
+            {"state": "done", "date_end": fields.Datetime.now(), "skipped_ids": False}
+        )
 
     def _snapshot(self, key, query, context):
         """The name of the table holding the rows of ``query`` for the run,

@@ -114,9 +114,52 @@ class ResPartner(models.Model):
         )._commercial_sync_from_company()
 
     def _commercial_sync_to_children(self, fields_to_sync=None):
+        if self.env.context.get("client_status_followers_written"):
+            # the engine wrote the contacts with their companies
+            fields_to_sync = set(
+                self._commercial_fields() if fields_to_sync is None else fields_to_sync
+            ) - {"client_status_id"}
+            if not fields_to_sync:
+                return True
         return super(
             ResPartner, self._client_status_with_sync_reason()
         )._commercial_sync_to_children(fields_to_sync)
+
+    def _client_status_followers(self):
+        # a company's contacts (and theirs) take its status in the write that
+        # changes it: one write and one history INSERT per status, not one
+        # per company (Odoo's commercial sync writes each company's contacts)
+        # sudo: every contact follows, also those the user cannot read (the
+        # engine writes them as superuser)
+        contacts = self.sudo().search(
+            [("commercial_partner_id", "in", self.ids), ("id", "not in", self.ids)]
+        )
+        return {
+            partner.id: partner_contacts
+            for partner, partner_contacts in contacts.grouped(
+                "commercial_partner_id"
+            ).items()
+        }
+
+    def _client_status_change_reasons(self):
+        reasons = super()._client_status_change_reasons()
+        if not self.env.context.get("client_status_followers_written"):
+            return reasons
+        # contacts written with their company: the reason the sync gives
+        translate = self.env["client.status.history"]._translate_reason
+        for entity, contacts in (
+            self.filtered(lambda partner: partner.commercial_partner_id != partner)
+            .grouped("commercial_partner_id")
+            .items()
+        ):
+            name = entity.display_name
+            reason = translate(
+                lambda env, name=name: env._(
+                    "Status of the commercial entity %(name)s", name=name
+                )
+            )
+            reasons.update(dict.fromkeys(contacts.ids, reason))
+        return reasons
 
     @api.model
     def _client_status_protected_fields(self):

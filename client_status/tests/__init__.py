@@ -18,6 +18,7 @@ from . import test_client_status_preset_tour
 from . import test_client_status_preview_tour
 from . import test_client_status_rpc
 from . import test_client_status_rule
+from . import test_client_status_run
 from . import test_client_status_security
 from . import test_client_status_tour
 from . import test_crm_lead_status

@@ -109,13 +109,14 @@ class TestClientStatusLock(ClientStatusCommon):
 
     def test_reclassify_now_leaves_the_lock_alone_until_the_day_passes(self):
         self._drag(self.buyer, self.status_regular)
-        cron = self.env.ref("client_status.ir_cron_client_status_reclassify")
+        cron = self.env.ref("client_status.ir_cron_client_status_reclassify_runs")
         for day, status in (
             (LAST_LOCKED_DAY, self.status_regular),
             (UNLOCKED_DAY, self.status_prospect),
         ):
             with freeze_time(day):
-                # the button starts the daily job at once; the job runs here
+                # the button starts the runs and their job at once; the job
+                # runs here
                 self.rule_prospect.action_reclassify_now()
             self.assertTrue(
                 self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])

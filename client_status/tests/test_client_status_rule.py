@@ -189,7 +189,7 @@ class TestClientStatusRule(ClientStatusCommon):
         row = self._history(self.client_contact)[-1]
         self.assertEqual((row.source, row.rule_id), ("rule", self.rule_new))
 
-    def test_failed_batch_leaves_earlier_batches_and_resumes(self):
+    def test_failed_batch_fails_its_run_and_keeps_earlier_batches(self):
         self._won(self.buyer, datetime(2026, 6, 1))
         other = self.env["res.partner"].create(
             {"name": "Other Buyer", "is_company": True}
@@ -204,30 +204,24 @@ class TestClientStatusRule(ClientStatusCommon):
                 raise RuntimeError("batch failed")
             return apply(records, evaluation)
 
-        failure = None
         with (
             freeze_time(NOW),
             patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 1),
             patch.object(Partner, "_client_status_apply", failing_apply),
         ):
             runs = self.env["client.status.run"]._get_running()
-            try:
-                while True:
-                    # one transaction per batch, as the cron runs them (not
-                    # assertRaises: it would roll back the batches before)
-                    with self.env.cr.savepoint():
-                        runs._process_batch()
-                        self.env.flush_all()
-            except RuntimeError as error:
-                failure = error
-        self.assertEqual(str(failure), "batch failed")
-        self.env.invalidate_all()
-        # the batches before the failure are written with their history,
-        # nothing of the failed one
+            with self.assertLogs(client_status_run.__name__, "ERROR"):
+                while any(run.state == "running" for run in runs):
+                    runs._process_batch()
+        # the run fails (the others go on), the batches before the failure
+        # are written with their history, nothing of the failed one
+        failed = runs.filtered(lambda run: run.state == "failed")
+        self.assertEqual(failed.scope, "partner")
+        self.assertEqual(failed.error, "RuntimeError: batch failed")
         self.assertEqual(self.buyer.client_status_id, self.status_new)
         self.assertEqual(other.client_status_id, self.status_prospect)
         self.assertEqual(len(self._history(other)), 1)
-        # the next run resumes after the last committed batch
+        # the next run changes what the failed one did not reach, nothing else
         rows = len(self._history(self.buyer))
         self._run()
         self.assertEqual(other.client_status_id, self.status_new)
@@ -336,9 +330,9 @@ class TestClientStatusRule(ClientStatusCommon):
             freeze_time(NOW),
             patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 10),
         ):
-            with self.assertQueryCount(13):
+            with self.assertQueryCount(11):
                 run._reclassify_next_batch()
-            with self.assertQueryCount(12):
+            with self.assertQueryCount(10):
                 run._reclassify_next_batch()
         self.assertEqual(clients.client_status_id, self.status_new)
 

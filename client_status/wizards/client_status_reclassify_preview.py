@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models import client_status_run
 from ..models.client_status import SCOPES
 
 
@@ -79,12 +80,15 @@ class ClientStatusReclassifyPreview(models.TransientModel):
         """Evaluate the rules over every record of the scope, batch after
         batch as a run does, and keep the changes a run would write."""
         self.ensure_one()
-        run = self.env["client.status.run"].new({"scope": self.scope})
+        # nothing written, nothing locked: batches as large as they come
+        run = self.env["client.status.run"].new(
+            {"scope": self.scope, "batch_size": client_status_run.RECLASSIFY_BATCH_SIZE}
+        )
         rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
         context = run._engine_context()
         field = run._model()._client_status_history_field
         lines = []
-        records, stored = run._next_batch()
+        records, stored, __, __ = run._next_batch(lock=False)
         while records:
             evaluation = records._client_status_evaluate(rules, context)
             candidates = records._client_status_to_change(evaluation, stored)
@@ -100,7 +104,7 @@ class ClientStatusReclassifyPreview(models.TransientModel):
                     }
                 )
             run.last_record_id = records[-1].id
-            records, stored = run._next_batch()
+            records, stored, __, __ = run._next_batch(lock=False)
         # sudo: the lines are this computation's own (clients cannot create
         # them, see the line model)
         self.sudo().line_ids = [Command.create(values) for values in lines]

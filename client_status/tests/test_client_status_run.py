@@ -1,0 +1,371 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from freezegun import freeze_time
+from psycopg2 import errors
+
+from odoo import sql_db
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.client_status.models import client_status_run
+
+from .common import ClientStatusCommon
+
+NOW = "2026-06-15 12:00:00"
+
+
+class ClientStatusRunCommon(ClientStatusCommon):
+    """Rules, helpers and a company committed before the test (another
+    connection can lock or change its row) for the tests of the runs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._disable_shipped_rules_and_automations()
+        cls.Run = cls.env["client.status.run"]
+        cls.rule_new = cls._create_rule(
+            "First deal", cls.status_new, 10, [("won_count", ">=", 1, 0)]
+        )
+        # a company of the database before the test (committed): another
+        # connection can lock or change its row
+        cls.committed = cls.env.ref("base.main_partner")
+        cls.rule_committed = cls._create_rule(
+            "Committed company",
+            cls.status_regular,
+            5,
+            [("days_in_status", "<=", 100000, 0)],
+            domain=f"[('id', '=', {cls.committed.id})]",
+        )
+
+    def _won(self, partner):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": f"Deal {partner.name}",
+                "partner_id": partner.id,
+                "company_id": (partner.company_id or self.company).id,
+            }
+        )
+        lead.write({"probability": 100})
+        return lead
+
+    def _companies(self, count, company=None, contacts=0):
+        clients = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Run Client {index}",
+                    "is_company": True,
+                    "company_id": company and company.id,
+                }
+                for index in range(count)
+            ]
+        )
+        if contacts:
+            self.env["res.partner"].create(
+                [
+                    {"name": f"{client.name} contact {index}", "parent_id": client.id}
+                    for client in clients
+                    for index in range(contacts)
+                ]
+            )
+        return clients
+
+    def _run_to_the_end(self, runs):
+        with freeze_time(NOW):
+            while any(run.state == "running" for run in runs):
+                runs._process_batch()
+
+    def _other_connection(self):
+        """A cursor of a connection of its own: a transaction concurrent
+        with the test's, which sees only committed rows."""
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        # a mistake in the test must fail it, not wait forever on the test
+        cr.execute("SET lock_timeout = '5s'")
+        return cr
+
+
+@tagged("post_install", "-at_install", "client_status_run")
+class TestClientStatusRun(ClientStatusRunCommon):
+    """The full reclassification next to its users: batches that lock their
+    records first and skip those being written, conflicts retried, runs per
+    company, contacts written with their companies."""
+
+    def test_record_being_written_skipped_then_reclassified(self):
+        run = self.Run.create(
+            {"scope": "partner", "last_record_id": self.committed.id - 1}
+        )
+        self.env.flush_all()
+        other = self._other_connection()
+        # a user's transaction writes the company (not committed yet)
+        other.execute(
+            "UPDATE res_partner SET comment = 'busy' WHERE id = %s", [self.committed.id]
+        )
+        with patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 2):
+            run._process_batch()
+        # the batch did not wait: the company is left for later
+        self.assertEqual(run.skipped_ids, [self.committed.id])
+        self.assertNotEqual(self.committed.client_status_id, self.status_regular)
+        other.rollback()
+        self._run_to_the_end(run)
+        self.assertEqual(run.state, "done")
+        self.assertFalse(run.skipped_ids)
+        self.assertEqual(self.committed.client_status_id, self.status_regular)
+        self.assertEqual(
+            self._history(self.committed)[-1:].rule_id, self.rule_committed
+        )
+
+    def test_record_busy_to_the_end_left_pending(self):
+        run = self.Run.create(
+            {"scope": "partner", "last_record_id": self.committed.id - 1}
+        )
+        self.env.flush_all()
+        other = self._other_connection()
+        other.execute(
+            "SELECT id FROM res_partner WHERE id = %s FOR UPDATE", [self.committed.id]
+        )
+        with (
+            patch.object(client_status_run, "FINISH_LOCK_TIMEOUT", "100ms"),
+            patch.object(client_status_run, "RETRY_PAUSE", 0),
+        ):
+            # to the last batch: the company still busy cannot even be
+            # marked pending; the end of the run is retried
+            for __ in range(10):
+                run._process_batch()
+                if run.retry_count:
+                    break
+        self.assertEqual(run.state, "running")
+        self.assertEqual(run.skipped_ids, [self.committed.id])
+        self.assertEqual(run.retry_count, 1)
+        other.rollback()
+        self._run_to_the_end(run)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self.committed.client_status_id, self.status_regular)
+
+    def test_conflict_retried_then_run_completes(self):
+        buyer = self._companies(1)
+        self._won(buyer)
+        run = self.Run.create({"scope": "partner", "last_record_id": buyer.id - 1})
+        Partner = type(self.env["res.partner"])
+        apply = Partner._client_status_apply
+        conflicts = []
+
+        def conflicting_apply(records, evaluation):
+            if not conflicts:
+                conflicts.append(records)
+                raise errors.SerializationFailure("could not serialize access")
+            return apply(records, evaluation)
+
+        with (
+            patch.object(Partner, "_client_status_apply", conflicting_apply),
+            patch.object(client_status_run, "RETRY_PAUSE", 0),
+        ):
+            self._run_to_the_end(run)
+        self.assertTrue(conflicts)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(buyer.client_status_id, self.status_new)
+        self.assertEqual(len(self._history(buyer)), 2)
+        self._assert_summaries_match_history()
+
+    def test_failed_run_leaves_other_companies_going(self):
+        clients_a = self._companies(2, self.company)
+        clients_b = self._companies(2, self.company_b)
+        for client in clients_a | clients_b:
+            self._won(client)
+        Partner = type(self.env["res.partner"])
+        apply = Partner._client_status_apply
+
+        def failing_apply(records, evaluation):
+            if records & clients_a:
+                raise RuntimeError("company A's batch failed")
+            return apply(records, evaluation)
+
+        with (
+            patch.object(Partner, "_client_status_apply", failing_apply),
+            self.assertLogs(client_status_run.__name__, "ERROR"),
+        ):
+            runs = self.Run._start(self.company | self.company_b)
+            self._run_to_the_end(runs)
+        failed = runs.filtered(lambda run: run.state == "failed")
+        self.assertEqual(failed.company_id, self.company)
+        self.assertIn("company A's batch failed", failed.error)
+        self.assertEqual(clients_a.client_status_id, self.status_prospect)
+        self.assertEqual(clients_b.client_status_id, self.status_new)
+
+    def test_reclassify_now_runs_the_managers_companies_only(self):
+        clients_a = self._companies(2, self.company)
+        clients_b = self._companies(2, self.company_b)
+        for client in clients_a | clients_b:
+            self._won(client)
+        manager = new_test_user(
+            self.env,
+            login="cs_run_manager_a",
+            groups="sales_team.group_sale_manager,client_status.client_status_group_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id, self.company_b.id],
+        )
+        Rule = self.env["client.status.rule"].with_user(manager)
+        Rule.with_context(allowed_company_ids=[self.company.id]).action_reclassify_now()
+        runs = self.Run.search([("state", "=", "running")])
+        self.assertEqual(runs.company_id, self.company)
+        self.assertEqual(set(runs.mapped("scope")), {"partner", "lead"})
+        self._run_to_the_end(runs)
+        self.assertEqual(clients_a.client_status_id, self.status_new)
+        self.assertEqual(clients_b.client_status_id, self.status_prospect)
+
+    def test_daily_job_one_run_per_company_and_shared(self):
+        self.env["client.status.rule"]._cron_reclassify()
+        runs = self.Run.search([("state", "=", "running")])
+        companies = self.env["res.company"].with_context(active_test=False).search([])
+        self.assertEqual(len(runs), 2 * (len(companies) + 1))
+        self.assertEqual(
+            set(runs.filtered(lambda run: run.scope == "partner").company_id.ids),
+            set(companies.ids),
+        )
+        # started again while they run: no second set
+        self.env["client.status.rule"]._cron_reclassify()
+        self.assertEqual(self.Run.search([("state", "=", "running")]), runs)
+
+    def test_shared_contact_keeps_shared_statuses(self):
+        self._create_status_b("B Prospect", "b_prospect", "partner", "prospect")
+        self.status_prospect.is_default = True
+        user_b = new_test_user(
+            self.env,
+            login="cs_run_user_b",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company_b.id,
+            company_ids=[self.company_b.id],
+        )
+        shared = (
+            self.env["res.partner"]
+            .with_user(user_b)
+            .create({"name": "Shared Contact", "is_company": True})
+        )
+        self.assertFalse(shared.company_id)
+        self.assertEqual(shared.client_status_id, self.status_prospect)
+        self._won(shared)
+        runs = self.Run._start(self.company_b)
+        self._run_to_the_end(runs.filtered("company_id"))
+        # company B's run leaves the shared records to the shared run
+        self.assertEqual(shared.client_status_id, self.status_prospect)
+        self._run_to_the_end(runs)
+        self.assertEqual(shared.client_status_id, self.status_new)
+        self.assertFalse(self._history(shared).company_id)
+
+    def test_contacts_written_with_their_companies(self):
+        clients = self._companies(6, contacts=1)
+        for client in clients:
+            self._won(client)
+        run = self.Run.create({"scope": "partner", "last_record_id": clients[0].id - 1})
+        self.env.flush_all()
+        with freeze_time(NOW), self._capture_queries() as queries:
+            run._reclassify_next_batch()
+        self.assertEqual(clients.client_status_id, self.status_new)
+        contacts = clients.child_ids
+        self.assertEqual(len(contacts), 6)
+        self.assertEqual(contacts.client_status_id, self.status_new)
+        # one write, one history INSERT for the batch's companies and contacts
+        self.assertEqual(self._count_history_inserts(queries), 1)
+        row = self._history(contacts[0])[-1]
+        self.assertEqual(row.rule_id, self.rule_new)
+        self.assertEqual(
+            row.reason, f"Status of the commercial entity {clients[0].display_name}"
+        )
+
+    def test_batch_queries_with_contacts_constant(self):
+        def batch_queries(count):
+            clients = self._companies(count, contacts=1)
+            for client in clients:
+                self._won(client)
+            run = self.Run.create(
+                {"scope": "partner", "last_record_id": clients[0].id - 1}
+            )
+            self.env.flush_all()
+            with freeze_time(NOW), self._capture_queries() as queries:
+                run._reclassify_next_batch()
+            self.assertEqual(clients.child_ids.client_status_id, self.status_new)
+            return len(queries)
+
+        batch_queries(2)  # warm the caches
+        self.assertEqual(batch_queries(30), batch_queries(5))
+
+    def test_batch_size_follows_time(self):
+        run = self.Run.new({"batch_size": 1000})
+        # a batch of 1,000 in 2 s: a quarter next time
+        self.assertEqual(run._next_batch_size(1000, 2.0), 250)
+        # fast batches grow, twice as large at most
+        self.assertEqual(run._next_batch_size(1000, 0.01), 2000)
+        self.assertEqual(
+            run._next_batch_size(client_status_run.BATCH_SIZE_MIN, 60),
+            client_status_run.BATCH_SIZE_MIN,
+        )
+
+    def test_pending_job_skips_records_a_run_holds(self):
+        buyer = self._companies(1)
+        self._won(buyer)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertTrue(buyer.client_status_pending)
+        # the full run's batch holds the row (a savepoint stands for it: the
+        # same transaction may lock again); the pending job reads locked rows
+        # with SKIP LOCKED: its batch query carries the clause
+        with self._capture_queries() as queries:
+            self.env["client.status.rule"]._cron_reclassify_pending()
+        self.assertTrue(
+            [
+                query
+                for query in queries
+                if "FOR NO KEY UPDATE" in query and "SKIP LOCKED" in query
+            ]
+        )
+        self.assertEqual(buyer.client_status_id, self.status_new)
+
+
+@tagged("post_install", "-at_install", "client_status_run")
+class TestClientStatusRunConflict(ClientStatusRunCommon):
+    """A change committed by another transaction since the test's began
+    (its own class: the change conflicts with the class's transaction to
+    its end)."""
+
+    def test_conflicting_committed_write_retried(self):
+        # the test's transaction started long ago; a user commits a change of
+        # the company since: the batch cannot lock it (repeatable read)
+        run = self.Run.create(
+            {"scope": "partner", "last_record_id": self.committed.id - 1}
+        )
+        self.env.flush_all()
+        other = self._other_connection()
+        other.execute(
+            "UPDATE res_partner SET client_status_pending = TRUE WHERE id = %s",
+            [self.committed.id],
+        )
+        # the user's transaction commits (its own connection, not the test's)
+        other.commit()  # pylint: disable=invalid-commit
+        self.addCleanup(self._undo_committed_pending)
+        size = run.batch_size
+        with (
+            patch.object(client_status_run, "RETRY_PAUSE", 0),
+            patch.object(client_status_run, "MAX_RETRIES", 2),
+        ):
+            run._process_batch()
+            # rolled back, to be retried by the next call of the cron (a new
+            # transaction), with a smaller batch
+            self.assertEqual(run.state, "running")
+            self.assertEqual(run.retry_count, 1)
+            self.assertEqual(run.batch_size, size // 2)
+            self.assertEqual(run.processed_count, 0)
+            self.assertFalse(self._history(self.committed).rule_id)
+            # in this transaction it conflicts again: bounded, the run fails
+            run._process_batch()
+            run._process_batch()
+        self.assertEqual(run.state, "failed")
+        self.assertIn("SerializationFailure", run.error)
+
+    def _undo_committed_pending(self):
+        cr = self._other_connection()
+        cr.execute(
+            "UPDATE res_partner SET client_status_pending = FALSE WHERE id = %s",
+            [self.committed.id],
+        )
+        # undone as it was done: committed, on a connection of its own
+        cr.commit()  # pylint: disable=invalid-commit
