@@ -805,10 +805,11 @@ def cron_failures(conn):
     return query(
         conn,
         """
-        SELECT failure_count FROM ir_cron
-         WHERE id = (SELECT res_id FROM ir_model_data
-                      WHERE module = 'client_status'
-                        AND name = 'ir_cron_client_status_reclassify')
+        SELECT coalesce(sum(failure_count), 0) FROM ir_cron
+         WHERE id IN (SELECT res_id FROM ir_model_data
+                       WHERE module = 'client_status'
+                         AND name IN ('ir_cron_client_status_reclassify',
+                                      'ir_cron_client_status_reclassify_runs'))
         """,
     )[0][0]
 
@@ -834,6 +835,8 @@ def watch_run(conn, since_id, resumed, deadline):
         changed = sum(row[3] for row in rows)
         if rows and all(row[1] == "done" for row in rows):
             return "completed", processed, changed
+        if rows and all(row[1] in ("done", "failed") for row in rows):
+            return "run failed", processed, changed
         # (a first batch that fails takes its new runs with it)
         if cron_failures(conn) > failures:
             return "cron failed", processed, changed
