@@ -60,7 +60,7 @@ def _install_kind_sql(records):
         return None
     return SQL(
         "CASE WHEN rec.active AND rec.probability = 100 THEN 'won'"
-        " WHEN NOT rec.active AND rec.probability = 0 THEN 'lost' END"
+        " WHEN NOT rec.active AND coalesce(rec.probability, 0) = 0 THEN 'lost' END"
     )
 
 

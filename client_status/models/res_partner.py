@@ -362,10 +362,13 @@ class ResPartner(models.Model):
     @api.model
     def _client_status_lead_state(self):
         """SQL of a lateral subquery naming the state of ``lead``: won (active
-        at 100 %) or lost (archived at 0 %)."""
+        at 100 %) or lost (archived at 0 %); a lead without a probability
+        (crm leaves it empty until lead scoring has data) is at 0 %, open
+        while active."""
         return SQL(
-            "LATERAL (SELECT lead.active AND lead.probability = 100 AS won,"
-            " NOT lead.active AND lead.probability = 0 AS lost) AS state"
+            "LATERAL (SELECT lead.active AND coalesce(lead.probability, 0) = 100"
+            " AS won, NOT lead.active AND coalesce(lead.probability, 0) = 0"
+            " AS lost) AS state"
         )
 
     @api.model

@@ -47,7 +47,8 @@ class TestClientStatusKanban(ClientStatusCommon):
         """The plan of the query of a column's first cards (the board's
         domain, the model's order, 40 cards), the sort disabled: the index
         must give the order."""
-        query = self.env[model]._search(domain, limit=40)
+        Model = self.env[model]
+        query = Model._search(domain, order=Model._order, limit=40)
         cr = self.env.cr
         cr.execute("SET LOCAL enable_sort = off")
         try:

@@ -65,6 +65,32 @@ class TestClientStatusRule(ClientStatusCommon):
                 runs._process_batch()
         return runs
 
+    def test_lead_without_probability_is_open_or_lost(self):
+        # crm leaves the probability empty until lead scoring has data
+        lead = self.env["crm.lead"].create(
+            {"name": "Unscored", "partner_id": self.buyer.id}
+        )
+        lead.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET probability = NULL WHERE id = %s", [lead.id]
+        )
+        lead.invalidate_recordset(["probability"])
+        run = self.env["client.status.run"]._new_incremental("partner")
+        context = dict(run._engine_context(), batch={}, windows=set())
+        self.assertEqual(
+            self.buyer._client_status_metric_open_lead_count(0, context),
+            {self.buyer.id: 1},
+        )
+        self.env.cr.execute(
+            "UPDATE crm_lead SET active = FALSE WHERE id = %s", [lead.id]
+        )
+        lead.invalidate_recordset(["active"])
+        context = dict(context, batch={})
+        self.assertEqual(
+            self.buyer._client_status_metric_lost_lead_count(0, context),
+            {self.buyer.id: 1},
+        )
+
     def test_first_matching_rule_wins(self):
         self._won(self.buyer, datetime(2026, 6, 1), count=3)
         self._run()
