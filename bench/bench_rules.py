@@ -86,7 +86,8 @@ def generate(env, count):
 def engine_run(env):
     """The engine over the partner scope, batch after batch."""
     Run = env["client.status.run"]
-    run = Run.create({"scope": "partner"})
+    # the generated clients belong to the current company: its run
+    run = Run.create({"scope": "partner", "company_id": env.company.id})
     run.record_count = run._model().search_count(run._batch_domain())
     queries = env.cr.sql_log_count
     while run.state == "running":
@@ -97,12 +98,23 @@ def engine_run(env):
     return run.changed_count, env.cr.sql_log_count - queries
 
 
+def _holds(value, operator, low, high):
+    """Whether a metric value (None: none) meets a condition, as the naive
+    loop tests it, one record at a time."""
+    if value is None:
+        return False
+    if operator == ">=":
+        return value >= low
+    if operator == "<=":
+        return value <= low
+    if operator == "=":
+        return value == low
+    return low <= value <= high
+
+
 def naive_loop(env, partners, rules, quantiles):
     """Per client: search its leads, compute the metrics in Python, evaluate
     the rules, write the client if its status changes."""
-    # imported once Odoo knows its addons (the addon imports base_automation)
-    from odoo.addons.client_status.models.client_status_mixin import _holds
-
     now = fields.Datetime.now()
     Lead = env["crm.lead"].with_context(active_test=False)
     changed = 0

@@ -1,6 +1,7 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from collections import namedtuple
 
 import pytz
 
@@ -17,6 +18,16 @@ SOURCES = [
     ("install", "Installation"),
 ]
 DIRECTIONS = [("up", "Upgrade"), ("down", "Downgrade"), ("lateral", "Lateral")]
+
+# One change of status of a record, as the history records it: ids or None,
+# ``previous_date`` when the record got the status it leaves, ``metrics`` a
+# dict or None, ``reason`` a text, its translations (``{lang: text}``, see
+# ``_translate_reason``) or None.
+StatusChange = namedtuple(
+    "StatusChange",
+    "record_id from_id to_id previous_date company_id rule_id metrics reason",
+    defaults=(None, None, None, None, None),
+)
 
 
 class ClientStatusHistory(models.Model):
@@ -162,11 +173,8 @@ class ClientStatusHistory(models.Model):
 
         :param str record_field: ``partner_id`` or ``lead_id``
         :param str scope: the scope of the statuses
-        :param changes: list of ``(record_id, from_id, to_id, previous_date,
-            company_id, rule_id, metrics, reason)`` tuples, ids or ``None``,
-            metrics a dict or ``None``, reason a text, its translations
-            (``{lang: text}``, see ``_translate_reason``) or ``None``
-            (``reason`` below then)
+        :param changes: ``StatusChange`` tuples (a change without a reason
+            of its own gets ``reason`` below)
         :param str source: one of ``SOURCES``
         :param reason: optional text or translations stored on the rows
             without their own
@@ -179,9 +187,7 @@ class ClientStatusHistory(models.Model):
         now = date or fields.Datetime.now()
         # one JSON document rather than an array per column: psycopg2 adapts
         # one string instead of thousands of values
-        columns = ["record_id", "from_id", "to_id", "previous_date"]
-        columns += ["company_id", "rule_id", "metrics", "reason"]
-        rows = [dict(zip(columns, change, strict=True)) for change in changes]
+        rows = [StatusChange(*change)._asdict() for change in changes]
         days = self._get_local_days(now, {row["company_id"] for row in rows})
         for row in rows:
             row["previous_date"] = row["previous_date"] and (

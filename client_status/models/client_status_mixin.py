@@ -9,6 +9,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_date
 
 from .client_status import KINDS
+from .client_status_history import StatusChange
 from .client_status_run import BATCH_SIZE_FIRST
 
 _logger = logging.getLogger(__name__)
@@ -646,7 +647,7 @@ class ClientStatusMixin(models.AbstractModel):
         )
         reasons = changed._client_status_change_reasons()
         changes = [
-            (
+            StatusChange(
                 record.id,
                 before[record.id][0] or None,
                 record.client_status_id.id or None,

@@ -276,11 +276,12 @@ class ClientStatusRun(models.Model):
         )
         return records, stored, skipped + new_ids, new_ids
 
-    def _reclassify(self, records, stored, context):
-        """Evaluate the rules of the run's scope on ``records``, apply the
-        changes to those rules may change, store the statuses the rules
-        computed and, in a run in memory (the pending records), clear the
-        records' pending mark; return the records changed.
+    def _plan(self, records, stored, context):
+        """What the rules of the run's scope change on ``records``, written
+        nowhere: ``(evaluation, changes)``, the evaluation of every record
+        (``_client_status_evaluate``) and the records whose status the rules
+        change and may change (not locked). The one way the full runs, the
+        pending job, the events and the preview decide.
 
         :param dict stored: the values read with the batch
             (``_client_status_read_batch``)
@@ -295,10 +296,19 @@ class ClientStatusRun(models.Model):
                 if rule["company_id"] in (False, self.company_id.id)
             ]
         evaluation = records._client_status_evaluate(rules, context)
-        candidates = records._client_status_to_change(evaluation, stored)
-        changed = candidates._client_status_unlocked(self.today)._client_status_apply(
-            evaluation
-        )
+        changes = records._client_status_to_change(
+            evaluation, stored
+        )._client_status_unlocked(self.today)
+        return evaluation, changes
+
+    def _reclassify(self, records, stored, context):
+        """Plan the changes of ``records`` (``_plan``) and apply them, store
+        the statuses the rules computed and, in a run in memory (the pending
+        records), clear the records' pending mark; return the records
+        changed."""
+        self.ensure_one()
+        evaluation, changes = self._plan(records, stored, context)
+        changed = changes._client_status_apply(evaluation)
         # the changed records got their computed status with the change
         (records - changed)._client_status_store_computed(evaluation, stored)
         if not self.id:

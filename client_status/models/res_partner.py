@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .client_status_history import StatusChange
+
 # Clients whose follow-up the daily job handles at once.
 FOLLOW_UP_BATCH_SIZE = 5000
 # Quantiles of the won revenue kept per run to rank a client (0.1 % steps).
@@ -1052,7 +1054,13 @@ class ResPartner(models.Model):
             )
             company_id = partner.company_id.id or None
             changes.append(
-                (partner.id, status_id, status_id, None, company_id, None, None, reason)
+                StatusChange(
+                    partner.id,
+                    status_id,
+                    status_id,
+                    company_id=company_id,
+                    reason=reason,
+                )
             )
         self.env["client.status.history"]._insert_rows(
             "partner_id", "partner", changes, "manual"

@@ -13,8 +13,11 @@ from . import test_client_status_kanban
 from . import test_client_status_lang_tour
 from . import test_client_status_lock
 from . import test_client_status_lock_tour
+from . import test_client_status_metric
+from . import test_client_status_pending
 from . import test_client_status_preset
 from . import test_client_status_preset_tour
+from . import test_client_status_preview
 from . import test_client_status_preview_tour
 from . import test_client_status_rpc
 from . import test_client_status_rule

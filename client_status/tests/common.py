@@ -3,11 +3,16 @@
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.sql_db import Cursor
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
+
+# when the rule tests run the engine
+NOW = "2026-06-15 12:00:00"
 
 
 class ClientStatusCommon(TransactionCase):
@@ -222,3 +227,56 @@ class ClientStatusCommon(TransactionCase):
                 )
             )
             self.assertEqual(set(cr.fetchall()), expected, summary._name)
+
+
+class ClientStatusRuleCommon(ClientStatusCommon):
+    """The engine alone with two rules of its own (Regular: 3 won deals; New:
+    a deal won in the last 90 days), a buyer, and the leads of the database
+    made lost deals (they must not weigh in the revenue ranking)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._disable_shipped_rules_and_automations()
+        # the leads already in the database (demo data) must not weigh in the
+        # revenue ranking: they become lost deals
+        cls.env.flush_all()
+        cls.env.cr.execute("UPDATE crm_lead SET active = FALSE, probability = 0")
+        cls.env.invalidate_all()
+        cls.rule_regular = cls._create_rule(
+            "Regular", cls.status_regular, 10, [("won_count", ">=", 3, 0)]
+        )
+        cls.rule_new = cls._create_rule(
+            "New", cls.status_new, 20, [("days_since_last_won", "<=", 90, 0)]
+        )
+        cls.buyer = cls.env["res.partner"].create({"name": "Buyer", "is_company": True})
+
+    def _won(self, partner, closed, count=1, revenue=1000.0):
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Deal {partner.name}",
+                    "partner_id": partner.id,
+                    "expected_revenue": revenue,
+                    "company_id": (partner.company_id or self.company).id,
+                }
+                for __ in range(count)
+            ]
+        )
+        leads.write({"probability": 100})
+        leads.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET date_closed = %s WHERE id = ANY(%s)",
+            [closed, leads.ids],
+        )
+        leads.invalidate_recordset(["date_closed"])
+        return leads
+
+    def _run(self):
+        """Run the engine over every scope, as the cron would."""
+        self.env.flush_all()
+        with freeze_time(NOW):
+            runs = self.env["client.status.run"]._get_running()
+            while any(run.state == "running" for run in runs):
+                runs._process_batch()
+        return runs

@@ -6,7 +6,7 @@ from odoo.tests import Form, tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_catalogue")
 class TestClientStatusCatalogue(ClientStatusCommon):
     def test_default_one_per_scope_and_company(self):
         with self.assertRaises(ValidationError):

@@ -12,7 +12,7 @@ from odoo.tests import tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_analytics")
 class TestClientStatusAnalytics(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):

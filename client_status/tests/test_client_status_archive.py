@@ -6,7 +6,7 @@ from odoo.tests import Form, new_test_user, tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_archive")
 class TestClientStatusArchive(ClientStatusCommon):
     def _archive_with_wizard(self, statuses, target, reason=None):
         action = statuses.action_archive()

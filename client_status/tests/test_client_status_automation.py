@@ -13,7 +13,7 @@ from .common import ClientStatusCommon
 NOW = "2026-06-15 12:00:00"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_automation")
 class TestClientStatusAutomation(ClientStatusCommon):
     """The event transitions shipped as automation rules
     (data/base_automation_data.xml) and the clarification workflow."""

@@ -7,7 +7,7 @@ from odoo.tests import new_test_user, tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_blacklist")
 class TestClientStatusBlacklist(ClientStatusCommon):
     """A blacklisted customer gets no new lead or opportunity, whatever the
     path, unless a Client Status Manager confirms it."""

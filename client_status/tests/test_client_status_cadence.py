@@ -12,7 +12,7 @@ from .common import ClientStatusCommon
 NOW = "2026-06-15 12:00:00"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_cadence")
 class TestClientStatusCadence(ClientStatusCommon):
     """Playbook per status: next action, contact cadence and its daily job,
     the call list, stale records."""

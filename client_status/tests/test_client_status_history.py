@@ -11,7 +11,7 @@ from ..models.client_status_mixin import ClientStatusSource
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_history")
 class TestClientStatusHistory(ClientStatusCommon):
     def test_create_logs_one_row(self):
         with freeze_time("2026-03-01 10:00:00"):

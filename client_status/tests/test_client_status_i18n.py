@@ -25,7 +25,7 @@ EXPECTED = {
 }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_i18n")
 class TestClientStatusTranslations(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):

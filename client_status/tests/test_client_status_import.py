@@ -10,7 +10,7 @@ from odoo.tests import tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_import")
 class TestClientStatusImport(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):

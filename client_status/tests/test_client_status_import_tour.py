@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .test_client_status_tour import check_tour_tools
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_import_tour")
 class TestClientStatusImportTour(HttpCase):
     """Import clients through Odoo's import dialog, in headless Chromium, and
     read the analytics as a salesperson."""

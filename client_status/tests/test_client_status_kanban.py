@@ -6,7 +6,7 @@ from odoo.tools import SQL
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_kanban")
 class TestClientStatusKanban(ClientStatusCommon):
     def _columns(self, model, domain):
         # what the kanban view asks for (lazy grouping, as the web client does)

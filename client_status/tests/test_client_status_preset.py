@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_preset")
 class TestClientStatusPreset(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):

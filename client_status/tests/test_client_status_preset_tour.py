@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, tagged
 from .test_client_status_tour import check_tour_tools
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_preset_tour")
 class TestClientStatusPresetTour(HttpCase):
     """Load Outbound Calls, changing a target in the mapping, then Lifecycle
     back, as an administrator in headless Chromium: the blacklisted client

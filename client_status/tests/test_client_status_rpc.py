@@ -73,7 +73,7 @@ def addon_fields(model):
     }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_rpc")
 class TestClientStatusRpc(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):
@@ -413,7 +413,7 @@ class TestClientStatusRpc(ClientStatusCommon):
         self.assertLessEqual(self.individual.client_status_date, fields.Datetime.now())
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_rpc")
 class TestClientStatusXmlRpc(HttpCase, ClientStatusCommon):
     """The findings 1 and 6 through Odoo's XML-RPC endpoint, as a salesman
     with a password."""

@@ -1,5 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -7,12 +8,11 @@ from psycopg2 import errors
 
 from odoo import sql_db
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from odoo.addons.client_status.models import client_status_run
 
-from .common import ClientStatusCommon
-
-NOW = "2026-06-15 12:00:00"
+from .common import NOW, ClientStatusCommon, ClientStatusRuleCommon
 
 
 class ClientStatusRunCommon(ClientStatusCommon):
@@ -75,6 +75,15 @@ class ClientStatusRunCommon(ClientStatusCommon):
             while any(run.state == "running" for run in runs):
                 runs._process_batch()
 
+    def _run_from_committed(self):
+        """A partner run starting at the committed company, everything the
+        test wrote flushed, and another connection: ``(run, cursor)``."""
+        run = self.Run.create(
+            {"scope": "partner", "last_record_id": self.committed.id - 1}
+        )
+        self.env.flush_all()
+        return run, self._other_connection()
+
     def _other_connection(self):
         """A cursor of a connection of its own: a transaction concurrent
         with the test's, which sees only committed rows."""
@@ -92,11 +101,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
     company, contacts written with their companies."""
 
     def test_record_being_written_skipped_then_reclassified(self):
-        run = self.Run.create(
-            {"scope": "partner", "last_record_id": self.committed.id - 1}
-        )
-        self.env.flush_all()
-        other = self._other_connection()
+        run, other = self._run_from_committed()
         # a user's transaction writes the company (not committed yet)
         other.execute(
             "UPDATE res_partner SET comment = 'busy' WHERE id = %s", [self.committed.id]
@@ -116,11 +121,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
         )
 
     def test_record_busy_to_the_end_left_pending(self):
-        run = self.Run.create(
-            {"scope": "partner", "last_record_id": self.committed.id - 1}
-        )
-        self.env.flush_all()
-        other = self._other_connection()
+        run, other = self._run_from_committed()
         other.execute(
             "SELECT id FROM res_partner WHERE id = %s FOR UPDATE", [self.committed.id]
         )
@@ -330,11 +331,7 @@ class TestClientStatusRunConflict(ClientStatusRunCommon):
     def test_conflicting_committed_write_retried(self):
         # the test's transaction started long ago; a user commits a change of
         # the company since: the batch cannot lock it (repeatable read)
-        run = self.Run.create(
-            {"scope": "partner", "last_record_id": self.committed.id - 1}
-        )
-        self.env.flush_all()
-        other = self._other_connection()
+        run, other = self._run_from_committed()
         other.execute(
             "UPDATE res_partner SET client_status_pending = TRUE WHERE id = %s",
             [self.committed.id],
@@ -369,3 +366,180 @@ class TestClientStatusRunConflict(ClientStatusRunCommon):
         )
         # undone as it was done: committed, on a connection of its own
         cr.commit()  # pylint: disable=invalid-commit
+
+
+@tagged("post_install", "-at_install", "client_status_run")
+class TestClientStatusRunBatches(ClientStatusRuleCommon):
+    """A full run, batch after batch: nothing written twice, a failed batch,
+    the queries of a batch, the run's snapshots."""
+
+    def test_second_run_writes_nothing(self):
+        self._won(self.buyer, datetime(2026, 6, 1))
+        self._run()
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+        count = self.History.search_count([])
+        runs = self._run()
+        self.assertEqual(self.History.search_count([]), count)
+        self.assertEqual(sum(runs.mapped("changed_count")), 0)
+
+    def test_failed_batch_fails_its_run_and_keeps_earlier_batches(self):
+        self._won(self.buyer, datetime(2026, 6, 1))
+        other = self.env["res.partner"].create(
+            {"name": "Other Buyer", "is_company": True}
+        )
+        self._won(other, datetime(2026, 6, 1))
+        self.env.flush_all()
+        Partner = self.registry["res.partner"]
+        apply = Partner._client_status_apply
+
+        def failing_apply(records, evaluation):
+            if other in records:
+                raise RuntimeError("batch failed")
+            return apply(records, evaluation)
+
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 1),
+            patch.object(Partner, "_client_status_apply", failing_apply),
+        ):
+            runs = self.env["client.status.run"]._get_running()
+            with self.assertLogs(client_status_run.__name__, "ERROR"):
+                while any(run.state == "running" for run in runs):
+                    runs._process_batch()
+        # the run fails (the others go on), the batches before the failure
+        # are written with their history, nothing of the failed one
+        failed = runs.filtered(lambda run: run.state == "failed")
+        self.assertEqual(failed.scope, "partner")
+        self.assertEqual(failed.error, "RuntimeError: batch failed")
+        self.assertEqual(self.buyer.client_status_id, self.status_new)
+        self.assertEqual(other.client_status_id, self.status_prospect)
+        self.assertEqual(len(self._history(other)), 1)
+        # the next run changes what the failed one did not reach, nothing else
+        rows = len(self._history(self.buyer))
+        self._run()
+        self.assertEqual(other.client_status_id, self.status_new)
+        self.assertEqual(len(self._history(self.buyer)), rows)
+        # nor in the analysis summaries
+        self._assert_summaries_match_history()
+
+    def _batch_queries(self, count):
+        """Queries of one engine batch over ``count`` new clients, each of
+        which gets the New status."""
+        clients = self.env["res.partner"].create(
+            [{"name": f"Batch {count} {i}", "is_company": True} for i in range(count)]
+        )
+        for client in clients:
+            self._won(client, datetime(2026, 6, 1))
+        run = self.env["client.status.run"].create(
+            {"scope": "partner", "last_record_id": clients[0].id - 1}
+        )
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", count),
+            self._capture_queries() as queries,
+        ):
+            run._reclassify_next_batch()
+        self.assertEqual(clients.client_status_id, self.status_new)
+        return len(queries)
+
+    def test_queries_per_batch_constant(self):
+        self._batch_queries(3)  # warm the caches (rules, statuses)
+        # the same queries for a batch of 5 and of 40 clients ...
+        self.assertEqual(self._batch_queries(40), self._batch_queries(5))
+        # ... and this many (metrics, rules, one write per target status,
+        # one history INSERT per write and the companies' time zones for its
+        # days, the computed statuses, the run); the run's first batch takes
+        # the snapshot of the lead aggregates
+        clients = self.env["res.partner"].create(
+            [{"name": f"Counted {i}", "is_company": True} for i in range(20)]
+        )
+        for client in clients:
+            self._won(client, datetime(2026, 6, 1))
+        run = self.env["client.status.run"].create(
+            {"scope": "partner", "last_record_id": clients[0].id - 1}
+        )
+        self.env.flush_all()
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 10),
+        ):
+            with self.assertQueryCount(11):
+                run._reclassify_next_batch()
+            with self.assertQueryCount(10):
+                run._reclassify_next_batch()
+        self.assertEqual(clients.client_status_id, self.status_new)
+
+    def _start_run(self):
+        """A partner run starting at the buyer, one client per batch."""
+        self.env.flush_all()
+        return self.env["client.status.run"].create(
+            {"scope": "partner", "last_record_id": self.buyer.id - 1}
+        )
+
+    def _snapshots(self, run):
+        return self.env["client.status.run"]._snapshot_tables().get(run.id, [])
+
+    def test_full_run_reads_its_snapshot(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Buyer", "is_company": True}
+        )
+        run = self._start_run()
+        with (
+            freeze_time(NOW),
+            patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 1),
+        ):
+            run._reclassify_next_batch()
+            self.assertEqual(len(self._snapshots(run)), 1)
+            # a deal won once the run has taken its snapshot: the run does not
+            # see it, the pending job does
+            self._won(other, datetime(2026, 6, 1))
+            self.env.flush_all()
+            run._reclassify_next_batch()
+            self.assertEqual(run.last_record_id, other.id)
+            self.assertEqual(other.client_status_id, self.status_prospect)
+            self.assertEqual(other.client_status_pending, True)
+            self.env["client.status.rule"]._cron_reclassify_pending()
+            self.assertEqual(other.client_status_id, self.status_new)
+            self.assertEqual(other.client_status_pending, False)
+            while run.state == "running":
+                run._reclassify_next_batch()
+        # the snapshot goes with the run
+        self.assertEqual(self._snapshots(run), [])
+
+    def test_snapshot_taken_again_when_stale_or_lost(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Buyer", "is_company": True}
+        )
+        third = self.env["res.partner"].create(
+            {"name": "Third Buyer", "is_company": True}
+        )
+        run = self._start_run()
+        with patch.object(client_status_run, "RECLASSIFY_BATCH_SIZE", 1):
+            with freeze_time(NOW):
+                run._reclassify_next_batch()
+            self._won(other, datetime(2026, 6, 1))
+            self.env.flush_all()
+            # resumed two hours later: the snapshot is too old
+            with freeze_time("2026-06-15 14:00:00"):
+                run._reclassify_next_batch()
+            self.assertEqual(other.client_status_id, self.status_new)
+            # a crash of the database empties the unlogged snapshot table
+            self._won(third, datetime(2026, 6, 1))
+            self.env.flush_all()
+            (table,) = self._snapshots(run)
+            self.env.cr.execute(SQL("TRUNCATE %s", SQL.identifier(table)))
+            with freeze_time("2026-06-15 14:05:00"):
+                run._reclassify_next_batch()
+            self.assertEqual(third.client_status_id, self.status_new)
+
+    def test_snapshots_of_stopped_runs_dropped(self):
+        run = self._start_run()
+        with freeze_time(NOW):
+            run._reclassify_next_batch()
+        self.assertEqual(len(self._snapshots(run)), 1)
+        Run = self.env["client.status.run"]
+        Run._gc_snapshots()
+        self.assertEqual(len(self._snapshots(run)), 1)
+        run.unlink()
+        Run._gc_snapshots()
+        self.assertEqual(self._snapshots(run), [])

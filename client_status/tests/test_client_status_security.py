@@ -6,7 +6,7 @@ from odoo.tests import new_test_user, tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_security")
 class TestClientStatusSecurity(ClientStatusCommon):
     def test_groups_implied_by_sales_groups(self):
         self.assertEqual(

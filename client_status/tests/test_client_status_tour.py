@@ -18,7 +18,7 @@ def check_tour_tools():
         raise AssertionError("Chromium is needed to run tours")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_tour")
 class TestClientStatusTour(HttpCase):
     """Drag a client to another column of "Clients by status", in headless
     Chromium, and find the change in its history."""

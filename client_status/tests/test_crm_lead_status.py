@@ -9,7 +9,7 @@ from ..models.client_status_mixin import ClientStatusSource
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_crm_lead_status")
 class TestCrmLeadStatus(ClientStatusCommon):
     """A lead's status as people change it: the clarification dialog of a
     waiting status, won and lost statuses that close the deal, the form."""

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .test_client_status_tour import check_tour_tools
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_crm_lead_status_tour")
 class TestCrmLeadStatusTour(HttpCase):
     """Change the status of leads and opportunities as people do, in headless
     Chromium, as the administrator and as a salesperson: the dropdown of the

@@ -9,7 +9,7 @@ from odoo.tests import BaseCase, tagged
 LANGS = ("pl", "uk", "ru")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_packaging")
 class TestPackaging(BaseCase):
     """The installed copy of the addon carries every file its manifest names,
     wherever it is installed from (``pip install .`` or an addons path; the

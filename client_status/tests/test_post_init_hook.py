@@ -12,7 +12,7 @@ from ..hooks import post_init_hook
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_post_init_hook")
 class TestPostInitHook(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):

@@ -6,7 +6,7 @@ from odoo.tests import Form, tagged
 from .common import ClientStatusCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "client_status_res_partner")
 class TestResPartnerClientStatus(ClientStatusCommon):
     def test_company_status_shown_on_contacts(self):
         self.assertEqual(self.client_contact.client_status_id, self.status_prospect)

@@ -84,15 +84,13 @@ class ClientStatusReclassifyPreview(models.TransientModel):
         run = self.env["client.status.run"].new(
             {"scope": self.scope, "batch_size": client_status_run.RECLASSIFY_BATCH_SIZE}
         )
-        rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
         context = run._engine_context()
         field = run._model()._client_status_history_field
         lines = []
         records, stored, __, __ = run._next_batch(lock=False)
         while records:
-            evaluation = records._client_status_evaluate(rules, context)
-            candidates = records._client_status_to_change(evaluation, stored)
-            for record in candidates._client_status_unlocked(run.today):
+            evaluation, changes = run._plan(records, stored, context)
+            for record in changes:
                 status_id, rule_id, metrics = evaluation[record.id]
                 lines.append(
                     {
