@@ -86,8 +86,8 @@ def generate(env, count):
 def engine_run(env):
     """The engine over the partner scope, batch after batch."""
     Run = env["client.status.run"]
-    # the generated clients belong to the current company: its run
-    run = Run.create({"scope": "partner", "company_id": env.company.id})
+    # the generated clients are shared by every company: the shared run
+    run = Run.create({"scope": "partner"})
     run.record_count = run._model().search_count(run._batch_domain())
     queries = env.cr.sql_log_count
     while run.state == "running":
