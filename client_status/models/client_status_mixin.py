@@ -885,10 +885,12 @@ class ClientStatusMixin(models.AbstractModel):
         records.flush_model(["client_status_pending"])
         records._client_status_store_pending(False)
 
-    def _client_status_store_pending(self, pending=True):
+    def _client_status_store_pending(self, pending=True, log_exceptions=True):
         """Store the pending marks of ``self`` (see
         ``_client_status_mark_pending``; the pending job, every few minutes,
-        reclassifies them), or clear them, in one SQL statement."""
+        reclassifies them), or clear them, in one SQL statement; without
+        ``log_exceptions``, a failure (a lock timeout) is the caller's to
+        handle, not an error to log."""
         if pending:
             # those the transaction reclassifies before it commits need none
             reclassified = self.env.cr.precommit.data.get(
@@ -909,7 +911,8 @@ class ClientStatusMixin(models.AbstractModel):
                 SQL("client_status_pending IS NOT TRUE")
                 if pending
                 else SQL("client_status_pending"),
-            )
+            ),
+            log_exceptions=log_exceptions,
         )
         self.invalidate_recordset(["client_status_pending"])
 

@@ -119,8 +119,19 @@ class ClientStatusRun(models.Model):
                 if (scope, company_id) not in running
             ]
         )
-        for run in runs:
-            run.record_count = run._model().search_count(run._batch_domain())
+        # what each run has to do, one count per scope grouped by company
+        for scope_runs in runs.grouped("scope").values():
+            Model = scope_runs[:1]._model()
+            counts = dict(
+                Model._read_group(
+                    Model._client_status_engine_domain()
+                    + [("company_id", "in", scope_runs.company_id.ids + [False])],
+                    ["company_id"],
+                    ["__count"],
+                )
+            )
+            for run in scope_runs:
+                run.record_count = counts.get(run.company_id, 0)
         return runs
 
     @api.model
@@ -358,15 +369,7 @@ class ClientStatusRun(models.Model):
             # marking them waits on the users' locks a moment at most, else
             # the batch conflicts and is retried later
             self.env.cr.execute(SQL("SET LOCAL lock_timeout = %s", FINISH_LOCK_TIMEOUT))
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE %s SET client_status_pending = TRUE WHERE id = ANY(%s)",
-                    SQL.identifier(skipped._table),
-                    skipped.ids,
-                ),
-                log_exceptions=False,
-            )
-            skipped.invalidate_recordset(["client_status_pending"])
+            skipped._client_status_store_pending(log_exceptions=False)
         self._drop_snapshots()
         self.write(
             {"state": "done", "date_end": fields.Datetime.now(), "skipped_ids": False}

@@ -223,13 +223,21 @@ class TestClientStatusRun(ClientStatusRunCommon):
             set(runs.filtered(lambda run: run.scope == "partner").company_id.ids),
             set(companies.ids),
         )
+        # what each run has to do, counted when it starts
+        shared = runs.filtered(
+            lambda run: run.scope == "partner" and not run.company_id
+        )
+        self.assertEqual(
+            shared.record_count,
+            self.env["res.partner"].search_count(shared._batch_domain()),
+        )
+        self.assertTrue(shared.record_count)
         # started again while they run: no second set
         self.env["client.status.rule"]._cron_reclassify()
         self.assertEqual(self.Run.search([("state", "=", "running")]), runs)
 
     def test_shared_contact_keeps_shared_statuses(self):
         self._create_status_b("B Prospect", "b_prospect", "partner", "prospect")
-        self.status_prospect.is_default = True
         user_b = new_test_user(
             self.env,
             login="cs_run_user_b",
@@ -301,15 +309,15 @@ class TestClientStatusRun(ClientStatusRunCommon):
             client_status_run.BATCH_SIZE_MIN,
         )
 
-    def test_pending_job_skips_records_a_run_holds(self):
+    def test_pending_job_locks_its_batch_as_a_run_does(self):
         buyer = self._companies(1)
         self._won(buyer)
         self.env.flush_all()
         self.env.cr.precommit.run()
         self.assertTrue(buyer.client_status_pending)
-        # the full run's batch holds the row (a savepoint stands for it: the
-        # same transaction may lock again); the pending job reads locked rows
-        # with SKIP LOCKED: its batch query carries the clause
+        # the pending job reads its batch as a run's batch is read (locked,
+        # SKIP LOCKED: the skipping itself is tested above with a second
+        # connection), so neither waits on the other
         with self._capture_queries() as queries:
             self.env["client.status.rule"]._cron_reclassify_pending()
         self.assertTrue(

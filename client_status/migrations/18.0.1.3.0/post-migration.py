@@ -9,6 +9,6 @@ def migrate(cr, version):
     now resume over the shared records only. It ends as failed; the next
     daily job starts the runs of every company (its snapshots go with it)."""
     env = api.Environment(cr, SUPERUSER_ID, {})
-    runs = env["client.status.run"].search([("state", "=", "running")])
-    for run in runs:
-        run._fail(ValueError("replaced by the runs per company of 18.0.1.3.0"))
+    env["client.status.run"].search([("state", "=", "running")])._fail(
+        ValueError("replaced by the runs per company of 18.0.1.3.0")
+    )
