@@ -30,6 +30,15 @@ StatusChange = namedtuple(
 )
 
 
+class ClientStatusSource(str):
+    """A history source named by the addon's own code in the context
+    (``client_status_source``): the context of an RPC call is JSON, which
+    cannot build an instance of this class, so a source of another type is
+    not trusted (see ``ClientStatusMixin._client_status_source``)."""
+
+    __slots__ = ()
+
+
 class ClientStatusHistory(models.Model):
     """One row per status change of a contact or a lead.
 

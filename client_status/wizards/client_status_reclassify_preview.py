@@ -89,9 +89,9 @@ class ClientStatusReclassifyPreview(models.TransientModel):
         lines = []
         records, stored, __, __ = run._next_batch(lock=False)
         while records:
-            evaluation, changes = run._plan(records, stored, context)
-            for record in changes:
-                status_id, rule_id, metrics = evaluation[record.id]
+            plan = records._client_status_plan(run._rules(), stored, context)
+            for record in plan.changes:
+                status_id, rule_id, metrics = plan.evaluation[record.id]
                 lines.append(
                     {
                         field: record.id,
