@@ -88,7 +88,7 @@ log "2/4 pytest (pytest-odoo) over $addon_dir/tests and ${addon_dir}_sale/tests"
 # load run every installed module's tests once more. The screenshots of the
 # README are no test (tagged -standard for Odoo's runner): `make screenshots`.
 set +e
-(cd "$LOG_DIR" && "$VENV_DIR/bin/pytest" -p no:cacheprovider -q \
+(cd "$LOG_DIR" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider -q \
     --odoo-database "$TEST_DB" --odoo-addons-path "$ODOO_SRC/addons" --odoo-log-level warn \
     --odoo-http --odoo-extra "http-port=$TEST_HTTP_PORT" --odoo-extra test-file=/dev/null \
     --odoo-extra max-cron-threads=0 --ignore="$addon_dir/tests/test_screenshots.py" \
