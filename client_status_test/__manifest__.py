@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "auto_install": False,
 }
