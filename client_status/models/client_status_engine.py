@@ -487,55 +487,56 @@ class ClientStatusEngine(models.AbstractModel):
         )
 
     def _client_status_apply(self, evaluation):
-        """Give the records of ``self`` the statuses of ``evaluation`` (from
-        ``_client_status_evaluate``) where they differ, with the records that
-        follow them (``_client_status_followers``): one write per target
-        status, through the ORM so that automations and checks run, without
-        chatter tracking (the history is the record). Return the records
-        changed."""
+        """Give the records of ``self``, whose status the rules change, the
+        statuses of ``evaluation`` (from ``_client_status_evaluate``), with
+        the records that follow them (``_client_status_followers``): one
+        write per target status, through the ORM so that automations and
+        checks run, without chatter tracking (the history is the record).
+        Return the records changed."""
         targets = {}
-        for record in self:
-            status_id, rule_id, metrics = evaluation.get(record.id, (None, None, None))
-            if status_id and status_id != record.client_status_id.id:
-                targets.setdefault(status_id, []).append(record.id)
-        explanations = {
-            record_id: evaluation[record_id][1:]
-            for record_ids in targets.values()
-            for record_id in record_ids
-        }
-        followers = self.browse(
-            record_id for record_ids in targets.values() for record_id in record_ids
-        )._client_status_followers()
-        changed = self.browse()
+        for record_id in self.ids:
+            targets.setdefault(evaluation[record_id][0], []).append(record_id)
+        explanations = {record_id: evaluation[record_id][1:] for record_id in self.ids}
+        followers = self._client_status_followers()
+        Status = self.env["client.status"]
         now = fields.Datetime.now()
         for status_id, record_ids in targets.items():
-            records = self.browse(record_ids)
-            written = records.union(
-                *(
-                    followers[record_id]
-                    for record_id in record_ids
-                    if record_id in followers
+            written = (
+                self.browse(record_ids)
+                .union(
+                    *(
+                        followers[record_id]
+                        for record_id in record_ids
+                        if record_id in followers
+                    )
                 )
-            ).with_context(
-                client_status_source=ClientStatusSource("rule"),
-                client_status_explanations=explanations,
-                client_status_followers_written=True,
-                tracking_disable=True,
+                .with_context(
+                    client_status_source=ClientStatusSource("rule"),
+                    client_status_explanations=explanations,
+                    client_status_followers_written=True,
+                    tracking_disable=True,
+                )
             )
-            # the date and the rules' status in the same UPDATE as the status;
-            # they agree, no need to compute it record by record. sudo: the
-            # engine writes them (protected fields), with the status the
-            # rules computed; the history keeps the user who ran it
-            written.sudo().write(
-                {
-                    "client_status_id": status_id,
-                    "client_status_date": now,
-                    "client_status_computed_id": status_id,
-                    "client_status_rule_disagrees": False,
-                }
-            )
-            changed |= records
-        return changed
+            # the date, the rules' status and what the status alone decides
+            # (kind, parent...) in the same UPDATE as the status: they agree,
+            # no need to compute them record by record
+            values = {
+                "client_status_id": status_id,
+                "client_status_date": now,
+                "client_status_computed_id": status_id,
+                "client_status_rule_disagrees": False,
+                **self._client_status_stored_values(Status.browse(status_id)),
+            }
+            computed = [
+                self._fields[fname]
+                for fname in values
+                if fname != "client_status_id" and self._fields[fname].compute
+            ]
+            # sudo: the engine writes them (protected fields), with the
+            # status the rules computed; the history keeps the user who ran it
+            with self.env.protecting(computed, written):
+                written.sudo().write(values)
+        return self
 
     def _client_status_followers(self):
         """The records whose status follows that of records of ``self`` (a

@@ -186,6 +186,17 @@ class ClientStatusMixin(models.AbstractModel):
             self._client_status_scope, self._client_status_default_company()
         )
 
+    @api.model
+    def _client_status_stored_values(self, status):
+        """The stored fields computed from the status alone, with their
+        values for ``status`` (a record of the catalogue): the engine writes
+        them with the status rather than having them computed record by
+        record."""
+        return {
+            "client_status_kind": status.kind,
+            "client_status_parent_id": status.parent_id.id,
+        }
+
     @api.depends("client_status_id.kind", "client_status_id.parent_id")
     def _compute_client_status_kind(self):
         for status, records in self.grouped("client_status_id").items():
@@ -516,6 +527,9 @@ class ClientStatusMixin(models.AbstractModel):
         """Refuse an archived status given to the records of ``self`` (whose
         status just changed), except where the record only follows the
         status of another record (``_client_status_follows_status``)."""
+        # per status: the rule engine changes thousands of records at once
+        if all(self.client_status_id.mapped("active")):
+            return
         archived = self.filtered(
             lambda record: record.client_status_id
             and not record.client_status_id.active

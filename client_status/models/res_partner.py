@@ -34,6 +34,12 @@ class ResPartner(models.Model):
         their company's, see ``_client_status_fill_defaults``)."""
         return self.env["res.company"]
 
+    @api.model
+    def _client_status_stored_values(self, status):
+        return super()._client_status_stored_values(status) | {
+            "client_status_call_priority": status.call_priority
+        }
+
     @api.depends("client_status_id.call_priority")
     def _compute_client_status_call_priority(self):
         for status, partners in self.grouped("client_status_id").items():
@@ -43,8 +49,12 @@ class ResPartner(models.Model):
     def _check_client_status_shared(self):
         """A contact of no company (shared by every company) carries a status
         of no company: a status of one company would lock the others out."""
-        for partner in self:
-            if not partner.company_id and partner.client_status_id.company_id:
+        # per status: the rule engine changes thousands of partners at once
+        for status, partners in self.grouped("client_status_id").items():
+            if not status.company_id:
+                continue
+            partner = partners.filtered(lambda partner: not partner.company_id)[:1]
+            if partner:
                 raise ValidationError(
                     _(
                         "%(partner)s is shared by every company: it cannot have"
@@ -219,6 +229,9 @@ class ResPartner(models.Model):
         """Refuse to give a contact of a company (as it is after ``vals``)
         another status than the company's, unless the company gets the same
         status in this write: the status is set on the commercial entity."""
+        if self.env.context.get("client_status_followers_written"):
+            # the engine writes the companies with their contacts
+            return
         status_id = vals["client_status_id"] or False
         new_parent = self.browse(vals["parent_id"]) if "parent_id" in vals else None
         # only contacts with a parent (after the write) can break the rule
@@ -357,11 +370,15 @@ class ResPartner(models.Model):
         :raise AccessError: for anyone else
         """
         status = self._client_status_blacklist_values([value])[0]
+        entering = status.kind == "blacklist"
+        manager = self._client_status_blacklist_manager()
+        if manager and not entering:
+            # nothing to refuse, no reason to give (the rules' writes)
+            return self
         changed = self.filtered(lambda partner: partner.client_status_id != status)
         if not changed:
             return self
-        entering = status.kind == "blacklist"
-        if not self._client_status_blacklist_manager():
+        if not manager:
             if not status:
                 raise AccessError(
                     _(
