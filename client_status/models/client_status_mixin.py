@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index, format_date
+from odoo.tools import SQL, create_index, format_date, sql
 
 from .client_status import KINDS
 from .client_status_history import StatusChange
@@ -830,6 +830,33 @@ class ClientStatusMixin(models.AbstractModel):
             res_id: (context["now"] - date).days
             for res_id, date in self.env.cr.fetchall()
         }
+
+    def _auto_init(self):
+        # Installing the addon: the status column is new, no record has a
+        # status yet, and the addon's stored fields computed from it (kind,
+        # parent, rule disagreement...) are empty on every record: their
+        # columns are created empty here rather than computed row by row by
+        # the ORM (minutes at a million records). The statuses come from the
+        # post-init hook (in the background on a large database).
+        cr = self.env.cr
+        if (
+            self._auto
+            and not self._abstract
+            and sql.table_exists(cr, self._table)
+            and not sql.column_exists(cr, self._table, "client_status_id")
+        ):
+            for field in self._fields.values():
+                if (
+                    field.store
+                    and field.compute
+                    and field.column_type
+                    and field._module == "client_status"
+                    and not sql.column_exists(cr, self._table, field.name)
+                ):
+                    sql.create_column(
+                        cr, self._table, field.name, field.column_type[1], field.string
+                    )
+        return super()._auto_init()
 
     def init(self):
         if self._abstract:
