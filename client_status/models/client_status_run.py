@@ -435,15 +435,19 @@ class ClientStatusRun(models.Model):
 
     @api.model
     def _install_statuses(self, records):
-        """Give the records of ``records`` without a status their first one,
-        in one UPDATE: the status of their state when they have one
-        (``_install_kind_sql``: the first won-kind status of its company for a
-        won lead, lost-kind for a lost one), else the default status of their
-        company (``client.status._get_default_status``), with the stored
-        fields computed from it and one ``install`` history row each
-        (``client.status.history._insert_rows``, with the summaries); return
-        the records given one. The rows are locked first: a user changing
-        one of them now makes the batch conflict (retried later)."""
+        """Give the records of ``records`` without a status their first one:
+        the status of their state when they have one (``_install_kind_sql``:
+        the first won-kind status of its company for a won lead, lost-kind
+        for a lost one), else the default status of their company
+        (``client.status._get_default_status``), with one ``install`` history
+        row each (``client.status.history._insert_rows``, with the
+        summaries); return the records given one.
+
+        One UPDATE sets the status with the stored fields computed from it,
+        computed once per status (on a new record) rather than per record: a
+        second UPDATE of each row would cost as much again (every index of
+        the table). The rows are locked first: a user changing one of them
+        now makes the batch conflict (retried later)."""
         if not records:
             return records
         Status = self.env["client.status"]
@@ -462,36 +466,91 @@ class ClientStatusRun(models.Model):
                 ids=records.ids,
             )
         )
+        status_of = {}  # (company_id, kind): status_id, looked up once each
         targets = {}
         for record_id, company_id, kind in self.env.cr.fetchall():
-            status_id = (
-                kind and Status._get_status_of_kind_id(scope, kind, company_id or False)
-            ) or Status._get_default_status_id(scope, company_id or False)
-            if status_id:
-                targets[record_id] = (status_id, company_id)
+            key = (company_id or False, kind)
+            if key not in status_of:
+                status_of[key] = (
+                    kind and Status._get_status_of_kind_id(scope, kind, key[0])
+                ) or Status._get_default_status_id(scope, key[0])
+            if status_of[key]:
+                targets[record_id] = (status_of[key], company_id)
         if not targets:
             return records.browse()
+        # the stored fields computed from the status only, per status; the
+        # rules' disagreement from the status the rules gave (none yet)
+        depends = records.pool.field_depends
+        per_status = [
+            field
+            for field in records._fields.values()
+            if field.store
+            and field.compute
+            and depends.get(field)
+            and all(path.split(".")[0] == "client_status_id" for path in depends[field])
+        ]
+        values = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    [
+                        SQL("%s::int4", status_id),
+                        *(
+                            SQL(
+                                "%s::%s",
+                                field.convert_to_column(
+                                    field.convert_to_write(new[field.name], new), new
+                                ),
+                                SQL(field.column_type[1]),
+                            )
+                            for field in per_status
+                        ),
+                    ]
+                ),
+            )
+            for status_id in set(status_of.values()) - {False}
+            for new in [records.new({"client_status_id": status_id})]
+        )
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE %(table)s AS rec
-                   SET client_status_id = new.status_id, client_status_date = %(now)s
+                   SET client_status_id = new.status_id,
+                       client_status_date = %(now)s,
+                       client_status_rule_disagrees =
+                           rec.client_status_computed_id IS NOT NULL
+                           AND rec.client_status_computed_id <> new.status_id
+                       %(per_status)s
                   FROM unnest(%(ids)s::int[], %(status_ids)s::int[])
                        AS new(id, status_id)
+                  JOIN (VALUES %(values)s) AS status(id, %(columns)s)
+                    ON status.id = new.status_id
                  WHERE rec.id = new.id
                 """,
                 table=SQL.identifier(records._table),
                 now=now,
+                per_status=SQL().join(
+                    SQL(", %s = status.%s", *[SQL.identifier(field.name)] * 2)
+                    for field in per_status
+                ),
                 ids=list(targets),
                 status_ids=[status_id for status_id, __ in targets.values()],
+                values=values,
+                columns=SQL(", ").join(
+                    SQL.identifier(field.name) for field in per_status
+                ),
             )
         )
         installed = records.browse(targets)
-        installed.invalidate_recordset(["client_status_id", "client_status_date"])
-        # the stored fields computed from the status (kind, parent...)
-        installed.modified(["client_status_id"])
-        installed.flush_recordset()
+        installed.invalidate_recordset(
+            [
+                "client_status_id",
+                "client_status_date",
+                "client_status_rule_disagrees",
+                *(field.name for field in per_status),
+            ]
+        )
         self.env["client.status.history"]._insert_rows(
             records._client_status_history_field,
             scope,

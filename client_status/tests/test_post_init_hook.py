@@ -305,6 +305,16 @@ class TestPostInitHook(ClientStatusCommon):
 
     def test_background_install_leaves_a_status_given_meanwhile(self):
         partners = self.client | self.client_contact | self.individual
+        # the stored fields computed from the status follow it (the call
+        # list's too, which the install's SQL used to leave empty)
+        self.status_prospect.write(
+            {
+                "call_priority": True,
+                "parent_id": self._create_status(
+                    "Open", "t_open_parent", "partner", "prospect", 9
+                ).id,
+            }
+        )
         (run,) = self._install_in_background([partners])
         # a user gives a contact its status before the job reaches it
         self.individual.client_status_id = self.status_regular
@@ -314,6 +324,11 @@ class TestPostInitHook(ClientStatusCommon):
         self.assertEqual(self.individual.client_status_id, self.status_regular)
         self.assertEqual(self._history(self.individual).source, "manual")
         self.assertEqual(self.client.client_status_id, self.status_prospect)
+        self.assertEqual(
+            self.client.client_status_parent_id, self.status_prospect.parent_id
+        )
+        self.assertTrue(self.client.client_status_call_priority)
+        self.assertFalse(self.client.client_status_rule_disagrees)
 
     def test_daily_jobs_not_run_at_install(self):
         for xmlid in [
