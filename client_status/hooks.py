@@ -24,13 +24,13 @@ def post_init_hook(env):
     the install returns with the schema and the data of the addon only."""
     env.flush_all()
     Run = env["client.status.run"]
-    background = []
+    background = {}
     installed = {}
     for scope, model in env["client.status"]._get_status_models().items():
         records = env[model].with_context(active_test=False)
         count = records.search_count([("client_status_id", "=", False)])
         if count > INSTALL_RECLASSIFY_LIMIT:
-            background.append(scope)
+            background[scope] = count
             continue
         installed[scope] = Run._install_statuses(
             records.search([("client_status_id", "=", False)], order="id")

@@ -154,14 +154,16 @@ class ClientStatusRun(models.Model):
         return runs
 
     @api.model
-    def _start_install(self, scopes):
-        """Start an installation run for each of ``scopes`` (their records
-        without a status, of every company) in the background, now; return
-        the runs started."""
-        runs = self.create([{"scope": scope, "kind": "install"} for scope in scopes])
-        for run in runs:
-            Model = run._model().with_context(active_test=False)
-            run.record_count = Model.search_count(run._batch_domain())
+    def _start_install(self, counts):
+        """Start an installation run for each scope of ``counts`` (``{scope:
+        number of records without a status}``, of every company) in the
+        background, now; return the runs started."""
+        runs = self.create(
+            [
+                {"scope": scope, "kind": "install", "record_count": count}
+                for scope, count in counts.items()
+            ]
+        )
         self.env.ref("client_status.ir_cron_client_status_reclassify_runs")._trigger()
         return runs
 
