@@ -20,9 +20,10 @@ else
     "$PY" "$ODOO_SRC/odoo-bin" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons" \
         -u client_status --stop-after-init --log-level warn
 fi
-log "post-init hook on ${BENCH_PARTNERS:-100000} contacts ($(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(psql -tAc 'SHOW server_version'))"
-"$PY" "$REPO_DIR/bench/bench_post_init_hook.py" --database "$BENCH_DB" \
-    --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}"
+log "install on a crm database of ${BENCH_PARTNERS:-100000} clients and twice as many leads ($(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(psql -tAc 'SHOW server_version'))"
+# a copy of a template kept for the next time (made on the first run)
+"$PY" "$REPO_DIR/bench/bench_install.py" --database "${BENCH_DB}_install" \
+    --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}" --keep 2
 log "rule engine on ${BENCH_PARTNERS:-100000} clients and twice as many leads"
 "$PY" "$REPO_DIR/bench/bench_rules.py" --database "$BENCH_DB" \
     --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}"

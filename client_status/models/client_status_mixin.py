@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, create_index, format_date
+from odoo.tools import SQL, create_index, format_date, sql
 
 from .client_status import KINDS
 from .client_status_history import ClientStatusSource, StatusChange
@@ -196,6 +196,13 @@ class ClientStatusMixin(models.AbstractModel):
             "client_status_kind": status.kind,
             "client_status_parent_id": status.parent_id.id,
         }
+
+    @api.model
+    def _client_status_install_kind_sql(self):
+        """SQL naming the kind of status a record (its row aliased ``rec``)
+        gets at install instead of the default status (``NULL``: the
+        default), or None when the model has no such states."""
+        return None
 
     @api.depends("client_status_id.kind", "client_status_id.parent_id")
     def _compute_client_status_kind(self):
@@ -777,6 +784,33 @@ class ClientStatusMixin(models.AbstractModel):
             [date] * len(records),
             dirty=True,
         )
+
+    def _auto_init(self):
+        # Installing the addon: the status column is new, no record has a
+        # status yet, and the addon's stored fields computed from it (kind,
+        # parent, rule disagreement...) are empty on every record: their
+        # columns are created empty here rather than computed row by row by
+        # the ORM (minutes at a million records). The statuses come from the
+        # post-init hook (in the background on a large database).
+        cr = self.env.cr
+        if (
+            self._auto
+            and not self._abstract
+            and sql.table_exists(cr, self._table)
+            and not sql.column_exists(cr, self._table, "client_status_id")
+        ):
+            for field in self._fields.values():
+                if (
+                    field.store
+                    and field.compute
+                    and field.column_type
+                    and field._module == "client_status"
+                    and not sql.column_exists(cr, self._table, field.name)
+                ):
+                    sql.create_column(
+                        cr, self._table, field.name, field.column_type[1], field.string
+                    )
+        return super()._auto_init()
 
     def init(self):
         if self._abstract:

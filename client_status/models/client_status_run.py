@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .client_status import SCOPES
+from .client_status_history import StatusChange
 
 _logger = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ CONFLICTS = (
 # cut short and resumed later): its values would be stale.
 SNAPSHOT_MAX_AGE = timedelta(hours=1)
 SNAPSHOT_PREFIX = "client_status_run_"
+# Records given their first status per batch at most by an installation run:
+# a batch is one UPDATE and one INSERT of the history, no rules.
+INSTALL_BATCH_SIZE = 50000
 
 
 class ClientStatusRun(models.Model):
@@ -61,13 +65,28 @@ class ClientStatusRun(models.Model):
     (``_snapshot``): one pass over the whole data when the run starts, read
     by id range in each batch, instead of one query per batch reaching the
     rows of the batch's records through an index (one random page read per
-    row: at a million clients, more than the whole pass)."""
+    row: at a million clients, more than the whole pass).
+
+    An *installation* run (``kind`` ``install``, started by the post-init
+    hook on a large database) gives the records of its scope without a
+    status their first one, in batches, before any run of the rules; when
+    the last one ends, runs of the rules classify those records."""
 
     _name = "client.status.run"
     _description = "Client Status Reclassification Run"
     _order = "id desc"
 
     scope = fields.Selection(SCOPES, required=True, readonly=True)
+    kind = fields.Selection(
+        [("rules", "Rules"), ("install", "Installation")],
+        default="rules",
+        required=True,
+        readonly=True,
+        help="Rules: the rules reclassify the records. Installation: the"
+        " records without a status get their first one (the default status,"
+        " or the won or lost one of a won or lost lead), then the rules"
+        " classify them.",
+    )
     company_id = fields.Many2one(
         "res.company",
         readonly=True,
@@ -103,18 +122,18 @@ class ClientStatusRun(models.Model):
     stats = fields.Json(readonly=True, groups="base.group_system")
 
     @api.model
-    def _start(self, companies):
-        """Start a run for each scope and each of ``companies`` (and one for
-        the shared records), unless one is running already; return the runs
-        started."""
+    def _start(self, companies, scopes=None):
+        """Start a run of the rules for each scope (of ``scopes``, all by
+        default) and each of ``companies`` (and one for the shared records),
+        unless one is running already; return the runs started."""
         running = {
             (run.scope, run.company_id.id)
-            for run in self.search([("state", "=", "running")])
+            for run in self.search([("state", "=", "running"), ("kind", "=", "rules")])
         }
         runs = self.create(
             [
                 {"scope": scope, "company_id": company_id}
-                for scope in self.env["client.status"]._get_status_models()
+                for scope in scopes or self.env["client.status"]._get_status_models()
                 for company_id in [False, *companies.ids]
                 if (scope, company_id) not in running
             ]
@@ -132,6 +151,20 @@ class ClientStatusRun(models.Model):
             )
             for run in scope_runs:
                 run.record_count = counts.get(run.company_id, 0)
+        return runs
+
+    @api.model
+    def _start_install(self, counts):
+        """Start an installation run for each scope of ``counts`` (``{scope:
+        number of records without a status}``, of every company) in the
+        background, now; return the runs started."""
+        runs = self.create(
+            [
+                {"scope": scope, "kind": "install", "record_count": count}
+                for scope, count in counts.items()
+            ]
+        )
+        self.env.ref("client_status.ir_cron_client_status_reclassify_runs")._trigger()
         return runs
 
     @api.model
@@ -156,7 +189,11 @@ class ClientStatusRun(models.Model):
         """Reclassify the next batch of the first running run of ``self``
         that no other worker is processing; return ``(done, remaining)``
         records over ``self``."""
-        run = self.filtered(lambda run: run.state == "running")._lock_first()
+        running = self.filtered(lambda run: run.state == "running")
+        # the records get their first status before the rules run
+        run = (
+            running.filtered(lambda run: run.kind == "install") or running
+        )._lock_first()
         if run:
             run._reclassify_next_batch_safely()
         done = sum(self.mapped("processed_count"))
@@ -188,7 +225,10 @@ class ClientStatusRun(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                self._reclassify_next_batch()
+                if self.kind == "install":
+                    self._install_next_batch()
+                else:
+                    self._reclassify_next_batch()
         except CONFLICTS as error:
             self.env.invalidate_all()
             self._retry_later(error)
@@ -240,8 +280,11 @@ class ClientStatusRun(models.Model):
     def _batch_domain(self):
         """The records the run has yet to reach: of its company (a run in
         memory, e.g. a preview: of the current user's companies and the
-        shared ones)."""
+        shared ones); for an installation run, those without a status of
+        every company."""
         self.ensure_one()
+        if self.kind == "install":
+            return [("client_status_id", "=", False), ("id", ">", self.last_record_id)]
         companies = (
             [self.company_id.id] if self.id else [False, *self.env.companies.ids]
         )
@@ -329,6 +372,170 @@ class ClientStatusRun(models.Model):
         self.write(values)
         if not new_ids:
             self._finish()
+
+    def _install_next_batch(self):
+        """Give the next records of the installation run their first status
+        (``_install_statuses``) and move the run forward; once it reached
+        its last record, end it and, when it was the last one, have the
+        rules classify the records of the scopes installed (runs of the
+        rules, in the background)."""
+        self.ensure_one()
+        start = time.monotonic()
+        Model = self._model().with_context(active_test=False)
+        limit = min(self.batch_size or BATCH_SIZE_FIRST, INSTALL_BATCH_SIZE)
+        records = Model.search(self._batch_domain(), order="id", limit=limit)
+        installed = self._install_statuses(records)
+        self.write(
+            {
+                "last_record_id": max([self.last_record_id, *records.ids]),
+                "processed_count": self.processed_count + len(records),
+                "changed_count": self.changed_count + len(installed),
+                "retry_count": 0,
+                "batch_size": min(
+                    self._next_batch_size(len(records), time.monotonic() - start),
+                    INSTALL_BATCH_SIZE,
+                ),
+            }
+        )
+        if len(records) == limit:
+            return
+        self._finish()
+        installing = self.search([("state", "=", "running"), ("kind", "=", "install")])
+        if not installing:
+            scopes = self.search([("kind", "=", "install")]).mapped("scope")
+            self._start(
+                self.env["res.company"].with_context(active_test=False).search([]),
+                scopes=sorted(set(scopes)),
+            )
+            self.env.ref(
+                "client_status.ir_cron_client_status_reclassify_runs"
+            )._trigger()
+
+    @api.model
+    def _install_statuses(self, records):
+        """Give the records of ``records`` without a status their first one:
+        the status of their state when they have one
+        (``_client_status_install_kind_sql``: the first won-kind status of
+        its company for a won lead, lost-kind for a lost one), else the default status of their company
+        (``client.status._get_default_status``), with one ``install`` history
+        row each (``client.status.history._insert_rows``, with the
+        summaries); return the records given one.
+
+        One UPDATE sets the status with the stored fields computed from it,
+        computed once per status (on a new record) rather than per record: a
+        second UPDATE of each row would cost as much again (every index of
+        the table). The rows are locked first: a user changing one of them
+        now makes the batch conflict (retried later)."""
+        if not records:
+            return records
+        Status = self.env["client.status"]
+        scope = records._client_status_scope
+        records.flush_recordset(["client_status_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rec.id, rec.company_id, %(kind)s FROM %(table)s AS rec
+                 WHERE rec.id = ANY(%(ids)s) AND rec.client_status_id IS NULL
+                 ORDER BY rec.id
+                   FOR NO KEY UPDATE
+                """,
+                kind=records._client_status_install_kind_sql() or SQL("NULL"),
+                table=SQL.identifier(records._table),
+                ids=records.ids,
+            )
+        )
+        status_of = {}  # (company_id, kind): status_id, looked up once each
+        targets = {}
+        for record_id, company_id, kind in self.env.cr.fetchall():
+            key = (company_id or False, kind)
+            if key not in status_of:
+                status_of[key] = (
+                    kind and Status._get_status_of_kind_id(scope, kind, key[0])
+                ) or Status._get_default_status_id(scope, key[0])
+            if status_of[key]:
+                targets[record_id] = (status_of[key], company_id)
+        if not targets:
+            return records.browse()
+        # the stored fields computed from the status alone, per status (as
+        # the engine writes them); the rules' disagreement from the status
+        # the rules gave (none yet)
+        stored = {
+            status_id: records._client_status_stored_values(Status.browse(status_id))
+            for status_id in set(status_of.values()) - {False}
+        }
+        per_status = [records._fields[fname] for fname in next(iter(stored.values()))]
+        values = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    [
+                        SQL("%s::int4", status_id),
+                        *(
+                            SQL(
+                                "%s::%s",
+                                field.convert_to_column(
+                                    status_values[field.name], records
+                                ),
+                                SQL(field.column_type[1]),
+                            )
+                            for field in per_status
+                        ),
+                    ]
+                ),
+            )
+            for status_id, status_values in stored.items()
+        )
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s AS rec
+                   SET client_status_id = new.status_id,
+                       client_status_date = %(now)s,
+                       client_status_rule_disagrees =
+                           rec.client_status_computed_id IS NOT NULL
+                           AND rec.client_status_computed_id <> new.status_id
+                       %(per_status)s
+                  FROM unnest(%(ids)s::int[], %(status_ids)s::int[])
+                       AS new(id, status_id)
+                  JOIN (VALUES %(values)s) AS status(id, %(columns)s)
+                    ON status.id = new.status_id
+                 WHERE rec.id = new.id
+                """,
+                table=SQL.identifier(records._table),
+                now=now,
+                per_status=SQL().join(
+                    SQL(", %s = status.%s", *[SQL.identifier(field.name)] * 2)
+                    for field in per_status
+                ),
+                ids=list(targets),
+                status_ids=[status_id for status_id, __ in targets.values()],
+                values=values,
+                columns=SQL(", ").join(
+                    SQL.identifier(field.name) for field in per_status
+                ),
+            )
+        )
+        installed = records.browse(targets)
+        installed.invalidate_recordset(
+            [
+                "client_status_id",
+                "client_status_date",
+                "client_status_rule_disagrees",
+                *(field.name for field in per_status),
+            ]
+        )
+        self.env["client.status.history"]._insert_rows(
+            records._client_status_history_field,
+            scope,
+            [
+                StatusChange(record_id, None, status_id, None, company_id)
+                for record_id, (status_id, company_id) in targets.items()
+            ],
+            "install",
+            date=now,
+        )
+        return installed
 
     def _next_batch_size(self, size, elapsed):
         """The size of the batch after one of ``size`` records that took

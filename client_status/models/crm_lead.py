@@ -191,6 +191,16 @@ class CrmLead(models.Model):
         return False
 
     @api.model
+    def _client_status_install_kind_sql(self):
+        # a lead is won when active at 100 %, lost when archived at 0 %, as
+        # the contact rules read it (_client_status_lead_state)
+        return SQL(
+            "CASE WHEN rec.active AND rec.probability = 100 THEN 'won'"
+            " WHEN NOT rec.active AND coalesce(rec.probability, 0) = 0"
+            " THEN 'lost' END"
+        )
+
+    @api.model
     def _client_status_board_index(self):
         # Leads by Status: the active leads, in crm's order
         return (["priority DESC", "id DESC"], "active")

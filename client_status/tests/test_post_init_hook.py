@@ -3,12 +3,15 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from psycopg2 import errors
+
 from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .. import hooks
 from ..hooks import post_init_hook
+from ..models import client_status_run
 from .common import ClientStatusCommon
 
 
@@ -169,32 +172,163 @@ class TestPostInitHook(ClientStatusCommon):
         self.assertEqual(self._history(other).source, "install")
         self._assert_summaries_match_history()
 
-    def test_large_database_classified_in_background(self):
-        self._rule_new()
-        self._won_lead(self.client)
-        self._as_before_install([self.client | self.client_contact | self.individual])
-        cron = self.env.ref("client_status.ir_cron_client_status_reclassify")
-        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+    def _leads_won_and_lost(self):
+        won = self._won_lead(self.client)
+        lost = self.env["crm.lead"].create(
+            {"name": "Lost Lead", "partner_id": self.individual.id}
+        )
+        lost.action_set_lost()
+        return won, lost
 
+    def _install_in_background(self, records):
+        """Run the hook with the limit of records classified at once below
+        the number of ``records`` (without a status), as on a large
+        database."""
+        self._as_before_install(records)
         with patch.object(hooks, "INSTALL_RECLASSIFY_LIMIT", 2):
             post_init_hook(self.env)
-
-        # the install returns with the default status, the job starts now
-        self.assertEqual(self.client.client_status_id, self.status_prospect)
-        trigger = (
-            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        return self.env["client.status.run"].search(
+            [("kind", "=", "install"), ("state", "=", "running")]
         )
-        self.assertEqual(len(trigger), 1)
-        self.assertLessEqual(trigger.call_at, fields.Datetime.now())
-        runs = self.env["client.status.run"]._get_running()
-        while any(run.state == "running" for run in runs):
-            runs._process_batch()
+
+    def _cron_call(self):
+        """One call of the runs' job as the scheduler makes it: the
+        progress it reports, ``(done, remaining)``."""
+        cron = self.env.ref("client_status.ir_cron_client_status_reclassify_runs")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        self.env["client.status.rule"].with_context(
+            ir_cron_progress_id=progress.id
+        )._cron_reclassify_runs()
+        return progress.done, progress.remaining
+
+    def _cron_to_the_end(self, max_calls=50):
+        Run = self.env["client.status.run"]
+        for __ in range(max_calls):
+            if not Run.search([("state", "=", "running")]):
+                return
+            self._cron_call()
+        self.fail("the runs did not end")
+
+    def test_large_database_installed_in_background(self):
+        rule = self._rule_new()
+        won, lost = self._leads_won_and_lost()
+        partners = self.client | self.client_contact | self.individual
+        leads = self.lead | won | lost
+        cron = self.env.ref("client_status.ir_cron_client_status_reclassify_runs")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
+        with patch.object(client_status_run, "INSTALL_BATCH_SIZE", 1):
+            runs = self._install_in_background([partners, leads])
+
+            # the install returns with no status given: one run per scope
+            # does it in the background, starting now
+            self.assertEqual(sorted(runs.mapped("scope")), ["lead", "partner"])
+            self.assertEqual(runs.mapped("record_count"), [3, 3])
+            self.assertFalse(partners.client_status_id)
+            self.assertFalse(leads.client_status_id)
+            self.assertFalse(self._history(partners) | self._history(leads))
+            trigger = (
+                self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+                - triggers
+            )
+            self.assertEqual(len(trigger), 1)
+            self.assertLessEqual(trigger.call_at, fields.Datetime.now())
+            # each call of the job: one batch (one record here), its progress
+            self.assertEqual(self._cron_call(), (1, 5))
+            self.assertEqual(len(self._history(partners)), 1)
+            self.assertEqual(self._cron_call(), (2, 4))
+            self.assertEqual(len(self._history(partners)), 2)
+            self._cron_to_the_end()
+
+        self.assertEqual(runs.mapped("state"), ["done", "done"])
+        self.assertEqual(runs.mapped("processed_count"), [3, 3])
+        # then the rules classified them, in runs of their own
+        rule_runs = self.env["client.status.run"].search(
+            [("kind", "=", "rules"), ("id", ">", max(runs.ids))]
+        )
+        self.assertEqual(set(rule_runs.mapped("scope")), {"lead", "partner"})
+        self.assertEqual(set(rule_runs.mapped("state")), {"done"})
         self.assertEqual(self.client.client_status_id, self.status_new)
         self.assertEqual(self.client_contact.client_status_id, self.status_new)
         self.assertEqual(self.individual.client_status_id, self.status_prospect)
+        self.assertEqual(self.individual.client_status_kind, "prospect")
+        self.assertEqual(won.client_status_id, self.status_lead_won)
+        self.assertEqual(won.client_status_kind, "won")
+        self.assertEqual(lost.client_status_id, self.status_lead_lost)
+        self.assertEqual(self.lead.client_status_id, self.status_lead_open)
+        # one install row per record, then the rules' changes
+        for record in [*partners, *leads]:
+            rows = self._history(record)
+            installed = rows.filtered(lambda row: row.source == "install")
+            self.assertEqual(len(installed), 1, record.display_name)
+            self.assertFalse(installed.status_from_id)
         self.assertEqual(
             self._history(self.client).mapped("source"), ["install", "rule"]
         )
+        self.assertEqual(self._history(self.client)[1].rule_id, rule)
+        self._assert_summaries_match_history()
+
+    def test_background_install_resumes_after_a_failed_batch(self):
+        partners = self.client | self.client_contact | self.individual
+        History = type(self.History)
+        insert_rows = History._insert_rows
+        failures = []
+
+        def failing_insert_rows(history, *args, **kwargs):
+            if not failures:
+                failures.append(args)
+                raise errors.SerializationFailure("could not serialize access")
+            return insert_rows(history, *args, **kwargs)
+
+        with (
+            patch.object(client_status_run, "INSTALL_BATCH_SIZE", 2),
+            patch.object(client_status_run, "RETRY_PAUSE", 0),
+            patch.object(History, "_insert_rows", failing_insert_rows),
+        ):
+            (run,) = self._install_in_background([partners])
+            # (the job reports some work done, or the scheduler stops calling)
+            self.assertEqual(self._cron_call(), (1, 3))
+            self.assertEqual(run.processed_count, 0)
+            # the batch is rolled back, its statuses with its history rows,
+            # and retried by the next call
+            self.assertTrue(failures)
+            self.assertEqual(run.retry_count, 1)
+            self.assertFalse(partners.client_status_id)
+            self.assertFalse(self._history(partners))
+            self.assertEqual(self._cron_call(), (2, 1))
+            self._cron_to_the_end()
+        self.assertEqual(run.state, "done")
+        for partner in partners:
+            self.assertEqual(self._history(partner).source, "install")
+        self.assertEqual(partners.client_status_id, self.status_prospect)
+        self._assert_summaries_match_history()
+
+    def test_background_install_leaves_a_status_given_meanwhile(self):
+        partners = self.client | self.client_contact | self.individual
+        # the stored fields computed from the status follow it (the call
+        # list's too, which the install's SQL used to leave empty)
+        self.status_prospect.write(
+            {
+                "call_priority": True,
+                "parent_id": self._create_status(
+                    "Open", "t_open_parent", "partner", "prospect", 9
+                ).id,
+            }
+        )
+        (run,) = self._install_in_background([partners])
+        # a user gives a contact its status before the job reaches it
+        self.individual.client_status_id = self.status_regular
+        self._cron_to_the_end()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.changed_count, 2)
+        self.assertEqual(self.individual.client_status_id, self.status_regular)
+        self.assertEqual(self._history(self.individual).source, "manual")
+        self.assertEqual(self.client.client_status_id, self.status_prospect)
+        self.assertEqual(
+            self.client.client_status_parent_id, self.status_prospect.parent_id
+        )
+        self.assertTrue(self.client.client_status_call_priority)
+        self.assertFalse(self.client.client_status_rule_disagrees)
 
     def test_daily_jobs_not_run_at_install(self):
         for xmlid in [
