@@ -416,10 +416,11 @@ class ClientStatusRun(models.Model):
         """Give the records of ``records`` without a status their first one:
         the status of their state when they have one
         (``_client_status_install_kind_sql``: the first won-kind status of
-        its company for a won lead, lost-kind for a lost one), else the default status of their company
-        (``client.status._get_default_status``), with one ``install`` history
-        row each (``client.status.history._insert_rows``, with the
-        summaries); return the records given one.
+        its company for a won lead, lost-kind for a lost one), else the
+        default status of their company (``client.status._get_default_status``),
+        with one ``install`` history row each
+        (``client.status.history._insert_rows``, with the summaries); return
+        the records given one.
 
         One UPDATE sets the status with the stored fields computed from it,
         computed once per status (on a new record) rather than per record: a
