@@ -8,6 +8,8 @@ from . import client_status_mixin
 from . import client_status_rule
 from . import client_status_rule_condition
 from . import client_status_run
+from . import client_status_job
+from . import client_status_job_line
 from . import res_partner
 from . import crm_lead
 from . import ir_fields_converter
