@@ -111,7 +111,7 @@ class ClientStatusJob(models.Model):
     result = fields.Text(readonly=True, help="What the job did, as its user was told.")
     # a preview: the changes planned, counted per (from, to) statuses
     line_ids = fields.One2many("client.status.job.line", "job_id", readonly=True)
-    shown_line_ids = fields.One2many(
+    shown_line_ids = fields.Many2many(
         "client.status.job.line",
         string="Changes",
         compute="_compute_shown_line_ids",
@@ -357,8 +357,7 @@ class ClientStatusJob(models.Model):
         self.ensure_one()
         job = self.with_context(lang=self.user_id.lang)
         failed = job.state == "failed"
-        self.env["bus.bus"]._sendone(
-            self.user_id.partner_id,
+        self.user_id.partner_id._bus_send(
             "simple_notification",
             {
                 "type": "danger" if failed else "success",
@@ -468,7 +467,7 @@ class ClientStatusJob(models.Model):
                 table=SQL.identifier(Line._table),
                 field=SQL.identifier(field),
                 job=self.id,
-                uid=self.env.uid,
+                uid=changes.env.uid,
                 record_ids=ids,
                 from_ids=[stored[record_id][0] for record_id in ids],
                 to_ids=[evaluation[record_id][0] for record_id in ids],
@@ -476,7 +475,7 @@ class ClientStatusJob(models.Model):
                 metrics=[json.dumps(evaluation[record_id][2]) for record_id in ids],
             )
         )
-        self.invalidate_recordset(["line_ids"])
+        self.invalidate_recordset(["line_ids", "shown_line_ids"])
 
     # ------------------------------------------------------------------
     # apply of a preview

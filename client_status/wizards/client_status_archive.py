@@ -86,6 +86,8 @@ class ClientStatusArchive(models.TransientModel):
             )
             return self._show_job(job)
         records = Job._move_records(self.scope, moves, reason)
+        # counted before the move
+        self.invalidate_recordset(["record_count"])
         self._archive_statuses(self.status_ids)
         return {
             "type": "ir.actions.client",

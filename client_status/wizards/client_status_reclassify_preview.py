@@ -19,7 +19,7 @@ class ClientStatusReclassifyPreview(models.TransientModel):
     preview_job_id = fields.Many2one(
         "client.status.job", readonly=True, ondelete="cascade"
     )
-    line_ids = fields.One2many(related="preview_job_id.shown_line_ids")
+    line_ids = fields.Many2many(related="preview_job_id.shown_line_ids")
     change_count = fields.Integer(
         string="Number of Changes", related="preview_job_id.changed_count"
     )
