@@ -649,10 +649,13 @@ class ClientStatusJob(models.Model):
 
     @api.model
     def _cron_process(self):
-        """Process one batch of the oldest job waiting, reporting progress
+        """Process one batch of the job waiting that was served least
+        recently (the jobs of several users take turns), reporting progress
         to the cron, which calls again (each call its own transaction) while
         jobs wait."""
-        jobs = self.search([("state", "in", ("queued", "running"))], order="id")
+        jobs = self.search(
+            [("state", "in", ("queued", "running"))], order="write_date, id"
+        )
         if not jobs:
             return
         before = jobs[0].done_count
