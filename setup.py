@@ -4,8 +4,9 @@ packages.
 ``pip install .`` into an environment where Odoo 18.0 is installed puts each addon
 at ``odoo/addons/<addon>`` in site-packages, where Odoo finds it without any
 change to ``addons_path`` (the layout of OCA's ``odoo-addon-*`` wheels):
-``client_status`` and its bridge ``client_status_sale`` (auto-installed with
-``sale``).
+``client_status``, its bridge ``client_status_sale`` (auto-installed with
+``sale``) and ``client_status_test``, the tests of the engine on a model of
+their own (installed by ``make test`` only).
 """
 
 import ast
@@ -14,7 +15,7 @@ from pathlib import Path
 from setuptools import setup
 
 ADDON = "client_status"
-ADDONS = [ADDON, "client_status_sale"]
+ADDONS = [ADDON, "client_status_sale", "client_status_test"]
 HERE = Path(__file__).parent
 MANIFEST = ast.literal_eval((HERE / ADDON / "__manifest__.py").read_text())
 

@@ -57,5 +57,5 @@ log "what the addon costs crm's own operations ($BENCH_CRM_DB: crm only, $BENCH_
 "$PY" "$REPO_DIR/bench/bench_crm_overhead.py" --database-crm "$BENCH_CRM_DB" \
     --database-addon "$BENCH_ADDON_DB" --addons-path "$ODOO_SRC/addons"
 log "the Clients by Status board with 4,000 clients, in headless Chromium (Playwright on Debian's chromium)"
-"$PY" -c "import playwright" 2>/dev/null || "$(venv_dir)/bin/pip" install -q playwright
+"$PY" -c "import playwright" 2>/dev/null || "$(venv_dir)/bin/python" -m pip install -q playwright
 "$PY" "$REPO_DIR/bench/bench_board.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"

@@ -41,10 +41,11 @@ dropdb --if-exists "$TEST_DB"
 odoo_args=(--database "$TEST_DB" --db-filter "^$TEST_DB\$" --addons-path "$ODOO_SRC/addons"
            --http-port "$TEST_HTTP_PORT" --max-cron-threads 0 --stop-after-init)
 
-log "1/4 Odoo's runner: install client_status and client_status_sale (with sale) with demo data, run their tests and tours (log: $log_file)"
+log "1/4 Odoo's runner: install client_status, client_status_sale (with sale) and client_status_test with demo data, run their tests and tours (log: $log_file)"
 set +e
-"$PY" "$ODOO_SRC/odoo-bin" "${odoo_args[@]}" -i client_status,client_status_sale \
-    --test-enable --test-tags /client_status,/client_status_sale --log-level test >"$log_file" 2>&1
+"$PY" "$ODOO_SRC/odoo-bin" "${odoo_args[@]}" -i client_status,client_status_sale,client_status_test \
+    --test-enable --test-tags /client_status,/client_status_sale,/client_status_test \
+    --log-level test >"$log_file" 2>&1
 odoo_rc=$?
 set -e
 grep -E " (ERROR|CRITICAL) |FAIL: |^Traceback" "$log_file" | head -n 60 || true
@@ -82,17 +83,17 @@ if [ "$skipped" -ne 0 ]; then
     log "$skipped test(s) skipped in Odoo's runner: a skipped test or tour counts as a failure"
 fi
 
-log "2/4 pytest (pytest-odoo) over $addon_dir/tests and ${addon_dir}_sale/tests"
+log "2/4 pytest (pytest-odoo) over $addon_dir/tests, ${addon_dir}_sale/tests and ${addon_dir}_test/tests"
 # `test-file` tells Odoo this process runs tests (its import guard logs an
 # error otherwise) without `--test-enable`, which would make the registry
 # load run every installed module's tests once more. The screenshots of the
 # README are no test (tagged -standard for Odoo's runner): `make screenshots`.
 set +e
-(cd "$LOG_DIR" && "$VENV_DIR/bin/pytest" -p no:cacheprovider -q \
+(cd "$LOG_DIR" && "$VENV_DIR/bin/python" -m pytest -p no:cacheprovider -q \
     --odoo-database "$TEST_DB" --odoo-addons-path "$ODOO_SRC/addons" --odoo-log-level warn \
     --odoo-http --odoo-extra "http-port=$TEST_HTTP_PORT" --odoo-extra test-file=/dev/null \
     --odoo-extra max-cron-threads=0 --ignore="$addon_dir/tests/test_screenshots.py" \
-    "$addon_dir/tests" "${addon_dir}_sale/tests")
+    "$addon_dir/tests" "${addon_dir}_sale/tests" "${addon_dir}_test/tests")
 pytest_rc=$?
 set -e
 

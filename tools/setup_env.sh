@@ -46,8 +46,8 @@ ensure_venv() {
         log "creating the virtualenv $venv (Odoo's requirements: a few minutes the first time)"
         rm -rf "$venv"
         "$PYTHON" -m venv "$venv"
-        "$venv/bin/pip" install -q "setuptools<70" wheel
-        "$venv/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" -r "$REPO_DIR/requirements-dev.txt"
+        "$venv/bin/python" -m pip install -q "setuptools<70" wheel
+        "$venv/bin/python" -m pip install -q -r "$ODOO_SRC/requirements.txt" -r "$REPO_DIR/requirements-dev.txt"
         touch "$venv/.complete"
     fi
     # Odoo itself, editable so the tree at $ODOO_SRC is the one that runs; its
@@ -56,14 +56,14 @@ ensure_venv() {
     if ! "$venv/bin/python" -c 'import odoo.release' 2>/dev/null \
         || [ "$("$venv/bin/python" -c 'import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))')" != "$(cd "$ODOO_SRC" && pwd)" ]; then
         log "installing Odoo from $ODOO_SRC into the virtualenv"
-        "$venv/bin/pip" install -q --no-deps -e "$ODOO_SRC"
+        "$venv/bin/python" -m pip install -q --no-deps -e "$ODOO_SRC"
     fi
     log "installing client_status (pip install .)"
     # without build isolation setuptools reuses build/: start clean, so that
     # a file removed from the addon is not installed from an old build
     rm -rf "$REPO_DIR/build" "$REPO_DIR"/*.egg-info
-    "$venv/bin/pip" install -q --no-build-isolation --force-reinstall --no-deps "$REPO_DIR"
-    "$venv/bin/pip" check >/dev/null || log "pip check reports conflicts (see: $venv/bin/pip check)"
+    "$venv/bin/python" -m pip install -q --no-build-isolation --force-reinstall --no-deps "$REPO_DIR"
+    "$venv/bin/python" -m pip check >/dev/null || log "pip check reports conflicts (see: $venv/bin/pip check)"
 }
 
 ensure_debian_packages git libldap2-dev libsasl2-dev libpq-dev chromium

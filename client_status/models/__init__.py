@@ -4,12 +4,16 @@ from . import client_status_history
 from . import client_status_summary
 from . import client_status_transition
 from . import client_status_duration
+from . import client_status_engine
 from . import client_status_mixin
 from . import client_status_rule
 from . import client_status_rule_condition
 from . import client_status_run
 from . import client_status_job
 from . import client_status_job_line
+from . import client_status_blacklist_mixin
+from . import client_status_partner_metric
+from . import client_status_follow_up
 from . import res_partner
 from . import crm_lead
 from . import ir_fields_converter

@@ -5,7 +5,7 @@ from odoo.tools import safe_eval
 
 from odoo.addons.base_automation.models import base_automation
 
-from .client_status_mixin import ClientStatusSource
+from .client_status_history import ClientStatusSource
 
 # "Client status is set to": like Odoo's "Stage is set to", which only knows
 # fields named stage_id, for the client_status_id of any model that has one.

@@ -322,15 +322,16 @@ class ClientStatus(models.Model):
     def _check_kind(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         scopes = dict(self._fields["scope"]._description_selection(self.env))
+        scope_kinds = self._get_scope_kinds()
         for status in self:
-            if status.kind not in SCOPE_KINDS[status.scope]:
+            if status.kind not in scope_kinds[status.scope]:
                 raise ValidationError(
                     _(
                         "%(kind)s is not a kind of %(scope)s: choose one of %(kinds)s.",
                         kind=kinds[status.kind],
                         scope=scopes[status.scope],
                         kinds=", ".join(
-                            kinds[kind] for kind in SCOPE_KINDS[status.scope]
+                            kinds[kind] for kind in scope_kinds[status.scope]
                         ),
                     )
                 )
@@ -457,6 +458,13 @@ class ClientStatus(models.Model):
 
         Override to add a scope served by another model."""
         return {"partner": "res.partner", "lead": "crm.lead"}
+
+    @api.model
+    def _get_scope_kinds(self):
+        """Map each scope to the kinds its statuses can have.
+
+        Override with ``_get_status_models``."""
+        return SCOPE_KINDS
 
     @api.model
     def _get_board_domains(self):

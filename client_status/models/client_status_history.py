@@ -30,6 +30,15 @@ StatusChange = namedtuple(
 )
 
 
+class ClientStatusSource(str):
+    """A history source named by the addon's own code in the context
+    (``client_status_source``): the context of an RPC call is JSON, which
+    cannot build an instance of this class, so a source of another type is
+    not trusted (see ``ClientStatusMixin._client_status_source``)."""
+
+    __slots__ = ()
+
+
 class ClientStatusHistory(models.Model):
     """One row per status change of a contact or a lead.
 
@@ -114,8 +123,11 @@ class ClientStatusHistory(models.Model):
 
     @api.depends("partner_id", "lead_id", "status_from_id", "status_to_id")
     def _compute_display_name(self):
+        models_by_scope = self.env["client.status"]._get_status_models()
         for row in self:
-            record = row.partner_id or row.lead_id
+            # the record's field: that of the model of the row's scope
+            field = self.env[models_by_scope[row.scope]]._client_status_history_field
+            record = row[field]
             row.display_name = (
                 f"{record.display_name}: {row.status_from_id.name or '-'}"
                 f" \N{RIGHTWARDS ARROW} {row.status_to_id.name or '-'}"

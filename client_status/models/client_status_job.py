@@ -400,8 +400,8 @@ class ClientStatusJob(models.Model):
 
     def _run_preview_batch(self, work):
         """Plan the rules' changes on the next records of the preview, as a
-        run of the rules would (``client.status.run._plan``), and keep them
-        as the preview's lines."""
+        run of the rules would (``_client_status_plan``), and keep them as
+        the preview's lines."""
         run = work["client.status.run"].new(
             {
                 "scope": self.scope,
@@ -421,7 +421,8 @@ class ClientStatusJob(models.Model):
                 )
             )
             return
-        evaluation, changes = run._plan(records, stored, context)
+        plan = records._client_status_plan(run._rules(), stored, context)
+        evaluation, changes = plan.evaluation, plan.changes
         self._add_lines(changes, evaluation, stored)
         counts = dict(self.counts or {})
         for record_id in changes.ids:

@@ -9,8 +9,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, format_date
 
 from .client_status import KINDS
-from .client_status_history import StatusChange
-from .client_status_run import BATCH_SIZE_FIRST
+from .client_status_history import ClientStatusSource, StatusChange
 
 _logger = logging.getLogger(__name__)
 
@@ -22,15 +21,6 @@ LOCK_FIELDS = {"client_status_locked", "client_status_locked_until"}
 # The history sources a client (RPC, the web client) may cause: any other
 # comes from the addon's own code only (see ``ClientStatusSource``).
 CLIENT_SOURCES = ("manual", "import")
-
-
-class ClientStatusSource(str):
-    """A history source named by the addon's own code in the context
-    (``client_status_source``): the context of an RPC call is JSON, which
-    cannot build an instance of this class, so a source of another type is
-    not trusted (see ``ClientStatusMixin._client_status_source``)."""
-
-    __slots__ = ()
 
 
 class ClientStatusMixin(models.AbstractModel):
@@ -59,13 +49,11 @@ class ClientStatusMixin(models.AbstractModel):
     same write sets the lock itself or the context says
     ``client_status_lock=False``.
 
-    The mixin also carries the rule engine's per-model part: the metric
-    providers (``_client_status_metric_<name>``), the evaluation of compiled
-    rules on a batch, the application of its result (one write per target
-    status) and the lock, computed-status and pending marks.
+    The rules that classify the records are ``client.status.engine``'s.
     """
 
     _name = "client.status.mixin"
+    _inherit = ["client.status.engine"]
     _description = "Client Status Mixin"
     _client_status_scope = None
     _client_status_history_field = None
@@ -648,15 +636,17 @@ class ClientStatusMixin(models.AbstractModel):
         reasons = changed._client_status_change_reasons()
         changes = [
             StatusChange(
-                record.id,
-                before[record.id][0] or None,
-                record.client_status_id.id or None,
-                before[record.id][1] or None,
-                record._client_status_company().id or None,
-                *record._client_status_explanation(explanations),
-                reasons.get(record.id),
+                record_id=record.id,
+                from_id=before[record.id][0] or None,
+                to_id=record.client_status_id.id or None,
+                previous_date=before[record.id][1] or None,
+                company_id=record._client_status_company().id or None,
+                rule_id=rule_id,
+                metrics=metrics,
+                reason=reasons.get(record.id),
             )
             for record in changed
+            for rule_id, metrics in [record._client_status_explanation(explanations)]
         ]
         now = fields.Datetime.now()
         self.env["client.status.history"]._insert_rows(
@@ -774,63 +764,6 @@ class ClientStatusMixin(models.AbstractModel):
             dirty=True,
         )
 
-    # ------------------------------------------------------------------
-    # Rule engine
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _client_status_metrics(self):
-        """The metrics rules can test on this model (names of
-        ``client.status.rule.condition.metric``), each computed by a method
-        ``_client_status_metric_<name>(window_days, context)``."""
-        return {"days_in_status", "days_since_last_contact"}
-
-    @api.model
-    def _client_status_metric_inputs(self):
-        """What the metric providers of this model read besides the records
-        themselves, ``{metric: {model: field names}}``; ``message_ids``
-        stands for the messages posted on a record. A change of one of those
-        values on a record with a customer (a lead, an order) marks the
-        customer for the pending job (``_client_status_inputs_changed``);
-        writes of other fields cost nothing. Another metric declares its own."""
-        return {
-            "days_in_status": {},
-            "days_since_last_contact": {self._name: {"message_ids"}},
-        }
-
-    def _client_status_metric_days_in_status(self, window_days, context):
-        """Days since the status of each record changed."""
-        now = context["now"]
-        return {
-            record.id: (now - record.client_status_date).days
-            for record in self
-            if record.client_status_date
-        }
-
-    def _client_status_metric_days_since_last_contact(self, window_days, context):
-        """Days since the last message (email, note, done activity) on each
-        record."""
-        self.env["mail.message"].flush_model(
-            ["model", "res_id", "message_type", "mail_activity_type_id", "date"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT res_id, max(date) FROM mail_message
-                 WHERE model = %s AND res_id = ANY(%s)
-                   AND (message_type IN ('email', 'comment')
-                        OR mail_activity_type_id IS NOT NULL)
-                 GROUP BY res_id
-                """,
-                self._name,
-                self.ids,
-            )
-        )
-        return {
-            res_id: (context["now"] - date).days
-            for res_id, date in self.env.cr.fetchall()
-        }
-
     def init(self):
         if self._abstract:
             return super().init()
@@ -860,409 +793,3 @@ class ClientStatusMixin(models.AbstractModel):
         come from the index rather than from sorting the whole column; None
         for no index."""
         return None
-
-    def _client_status_mark_pending(self, pending=True):
-        """Mark ``self`` for (or clear it from) the reclassification of the
-        pending records (the pending job, every few minutes).
-
-        Marks are gathered for the transaction and stored once, in one SQL
-        UPDATE per model (no write() for a technical flag, nor its
-        automations): when the transaction is about to commit, or earlier
-        when something reads or searches the flag (``flush_model``), so that
-        reads see them. Clearing (the engine, once a batch is done) is one
-        UPDATE."""
-        records = self.filtered("id")
-        if not records:
-            return
-        field = self._fields["client_status_pending"]
-        if pending:
-            # those marked already, as far as the cache knows, are left alone
-            records = self.env.cache.get_records_different_from(records, field, True)
-            if records:
-                records._client_status_at_commit("_client_status_store_pending")
-                records.invalidate_recordset(["client_status_pending"])
-            return
-        records.flush_model(["client_status_pending"])
-        records._client_status_store_pending(False)
-
-    def _client_status_store_pending(self, pending=True, log_exceptions=True):
-        """Store the pending marks of ``self`` (see
-        ``_client_status_mark_pending``; the pending job, every few minutes,
-        reclassifies them), or clear them, in one SQL statement; without
-        ``log_exceptions``, a failure (a lock timeout) is the caller's to
-        handle, not an error to log."""
-        if pending:
-            # those the transaction reclassifies before it commits need none
-            reclassified = self.env.cr.precommit.data.get(
-                self._client_status_at_commit_key("_client_status_reclassify_now")
-            )
-            if reclassified:
-                self = self.browse(id_ for id_ in self._ids if id_ not in reclassified)
-        if not self:
-            return
-        # rows already so (NULL included) are left alone: no new row
-        # version, no lock; the marked ones are found by index
-        self.env.cr.execute(
-            SQL(
-                "UPDATE %s SET client_status_pending = %s WHERE id = ANY(%s) AND %s",
-                SQL.identifier(self._table),
-                pending,
-                self.ids,
-                SQL("client_status_pending IS NOT TRUE")
-                if pending
-                else SQL("client_status_pending"),
-            ),
-            log_exceptions=log_exceptions,
-        )
-        self.invalidate_recordset(["client_status_pending"])
-
-    def flush_model(self, fnames=None):
-        # searches flush the fields they test: the flag's gathered marks first
-        if fnames is None or "client_status_pending" in fnames:
-            self._client_status_store_gathered_pending()
-        return super().flush_model(fnames)
-
-    def _fetch_query(self, query, fields):
-        # reads do not flush: the records marked for the commit read as
-        # marked (every read of a contact fetches the flag: no UPDATE here)
-        fetched = super()._fetch_query(query, fields)
-        field = self._fields["client_status_pending"]
-        key = self._client_status_at_commit_key("_client_status_store_pending")
-        gathered = self.env.cr.precommit.data.get(key)
-        if gathered and field in fields:
-            marked = fetched.browse(id_ for id_ in fetched._ids if id_ in gathered)
-            self.env.cache.update(marked, field, [True] * len(marked))
-        return fetched
-
-    @api.model
-    def _client_status_store_gathered_pending(self):
-        """Store the pending marks gathered for the commit now (the flag is
-        about to be read or searched)."""
-        key = self._client_status_at_commit_key("_client_status_store_pending")
-        ids = self.env.cr.precommit.data.get(key)
-        if ids:
-            pending = self.browse(sorted(ids))
-            ids.clear()
-            pending._client_status_store_pending()
-
-    def _client_status_at_commit(self, method):
-        """Call ``method`` (a method name) once, when the transaction is
-        about to commit, on the records of ``self`` and of every such call
-        gathered (deleted ones included: the method copes), in the
-        environment of the first call: side effects done once per
-        transaction, whatever the number of writes. A failure there aborts
-        the commit, as a failure of the write would have."""
-        data = self.env.cr.precommit.data
-        key = self._client_status_at_commit_key(method)
-        ids = data.get(key)
-        if ids is None:
-            ids = data[key] = set()
-            env = self.env
-
-            def run():
-                getattr(self.with_env(env).browse(sorted(data.pop(key, ()))), method)()
-                # after the transaction's last flush: store what it changed
-                env.flush_all()
-
-            self.env.cr.precommit.add(run)
-        ids.update(self.ids)
-
-    @api.model
-    def _client_status_at_commit_key(self, method):
-        """The key of the records gathered for ``method`` in the data of the
-        transaction's precommit hooks."""
-        return f"client_status.{self._name}.{method}"
-
-    @api.model
-    def _client_status_pending_domain(self):
-        """The pending records the rules classify."""
-        return expression.AND(
-            [
-                [("client_status_pending", "=", True)],
-                self._client_status_engine_domain(),
-            ]
-        )
-
-    @api.model
-    def _client_status_pending_batch(self):
-        """The next batch of pending records, locked (see
-        ``_client_status_read_batch``): those a user or a full run is
-        writing now stay pending for the next call."""
-        return self._client_status_read_batch(
-            self._client_status_pending_domain(), BATCH_SIZE_FIRST, lock=True
-        )
-
-    def _client_status_reclassify_at_commit(self):
-        """Reclassify the records of ``self`` as ``_client_status_reclassify_now``
-        does, once for all those of the transaction, when it is about to
-        commit (an event on many records: one run of the rules)."""
-        self._client_status_at_commit("_client_status_reclassify_now")
-
-    def _client_status_reclassify_now(self):
-        """Reclassify the records of ``self`` the rules classify at once (an
-        event changed their inputs), as the pending job would; return the
-        records changed."""
-        if not self:
-            return self
-        records, stored = self._client_status_read_batch(
-            expression.AND(
-                [[("id", "in", self.ids)], self._client_status_engine_domain()]
-            ),
-            None,
-        )
-        if not records:
-            return records
-        run = self.env["client.status.run"]._new_incremental(self._client_status_scope)
-        return run._reclassify(records, stored, run._engine_context())
-
-    @api.model
-    def _client_status_read_batch(self, domain, limit, lock=False):
-        """The first ``limit`` records of ``domain`` in id order and what the
-        engine compares the rules' result with, read in the same query:
-        ``(records, stored)``, ``stored`` being ``{id: (status_id,
-        computed_status_id, pending)}``. The engine reads each value once:
-        plain values cost less than the ORM cache for thousands of records.
-
-        With ``lock``, the rows are locked for the transaction, in id order,
-        and those another transaction is writing now are left out (``SKIP
-        LOCKED``): the batch then never waits on a user, nor a user on a row
-        the batch has yet to reach."""
-        fnames = [
-            "client_status_id",
-            "client_status_computed_id",
-            "client_status_pending",
-        ]
-        self.flush_model(fnames)
-        query = self._search(domain, order="id", limit=limit)
-        select = query.select(
-            *(
-                self._field_to_sql(self._table, fname, query)
-                for fname in ["id", *fnames]
-            )
-        )
-        if lock:
-            select = SQL(
-                "%s FOR NO KEY UPDATE OF %s SKIP LOCKED",
-                select,
-                SQL.identifier(self._table),
-            )
-        # a conflict with a concurrent change is the caller's to retry, not
-        # an error to log
-        self.env.cr.execute(select, log_exceptions=not lock)
-        rows = self.env.cr.fetchall()
-        return self.browse([row[0] for row in rows]), {row[0]: row[1:] for row in rows}
-
-    @api.model
-    def _client_status_engine_domain(self):
-        """The records the rules classify (all, by default)."""
-        return []
-
-    @api.model
-    def _client_status_rule_domain(self, today):
-        """The records rules may reclassify: not locked (or locked until a
-        past day), and not with a blacklist-kind status."""
-        return [
-            ("client_status_kind", "!=", "blacklist"),
-            "|",
-            ("client_status_locked", "=", False),
-            ("client_status_locked_until", "<", today),
-        ]
-
-    def _client_status_unlocked(self, today):
-        """The records of ``self`` rules may change, in one query."""
-        if not self:
-            return self
-        return self.browse(
-            self._search(
-                expression.AND(
-                    [[("id", "in", self.ids)], self._client_status_rule_domain(today)]
-                )
-            )
-        )
-
-    def _client_status_evaluate(self, rules, context):
-        """Return ``{record_id: (status_id, rule_id, metrics)}`` for the
-        records of ``self`` that a rule matches (first match in sequence).
-
-        :param rules: the compiled rules (``client.status.rule._compile()``)
-        :param dict context: ``now``, ``today`` and a ``run`` cache shared by
-            the batches of one run
-        """
-        keys = {key for rule in rules for key, *__ in rule["conditions"]}
-        # the windows tested, so that a provider computes them all at once
-        context = dict(context, batch={}, windows={key[1] for key in keys if key[1]})
-        values = {
-            key: getattr(self, f"_client_status_metric_{key[0]}")(key[1], context)
-            for key in keys
-        }
-        matching = {
-            rule["id"]: set(
-                self.with_context(active_test=False)._search(
-                    expression.AND([[("id", "in", self.ids)], rule["domain"]])
-                )
-            )
-            for rule in rules
-            if rule["domain"]
-        }
-        # rule after rule, on the set of records no earlier rule matched
-        result = {}
-        remaining = set(self.ids)
-        for rule in rules:
-            matched = remaining
-            if rule["domain"]:
-                matched = matched & matching[rule["id"]]
-            for key, operator, low, high in rule["conditions"]:
-                matched = _matching(values[key], matched, operator, low, high)
-            columns = [
-                (_metric_name(key), values[key]) for key, *__ in rule["conditions"]
-            ]
-            for record_id in matched:
-                # a plain loop: thousands of records, no comprehension frame each
-                metrics = {}
-                for name, column in columns:
-                    metrics[name] = column[record_id]
-                result[record_id] = (rule["status_id"], rule["id"], metrics)
-            remaining = remaining - matched
-            if not remaining:
-                break
-        return result
-
-    def _client_status_to_change(self, evaluation, stored):
-        """The records of ``self`` whose status ``evaluation`` (from
-        ``_client_status_evaluate``) changes, locked or not.
-
-        :param dict stored: ``{id: (status_id, ...)}`` as read with the batch
-        """
-        return self.browse(
-            record_id
-            for record_id in self.ids
-            if evaluation.get(record_id, (None,))[0] not in (None, stored[record_id][0])
-        )
-
-    def _client_status_apply(self, evaluation):
-        """Give the records of ``self`` the statuses of ``evaluation`` (from
-        ``_client_status_evaluate``) where they differ, with the records that
-        follow them (``_client_status_followers``): one write per target
-        status, through the ORM so that automations and checks run, without
-        chatter tracking (the history is the record). Return the records
-        changed."""
-        targets = {}
-        for record in self:
-            status_id, rule_id, metrics = evaluation.get(record.id, (None, None, None))
-            if status_id and status_id != record.client_status_id.id:
-                targets.setdefault(status_id, []).append(record.id)
-        explanations = {
-            record_id: evaluation[record_id][1:]
-            for record_ids in targets.values()
-            for record_id in record_ids
-        }
-        followers = self.browse(
-            record_id for record_ids in targets.values() for record_id in record_ids
-        )._client_status_followers()
-        changed = self.browse()
-        now = fields.Datetime.now()
-        for status_id, record_ids in targets.items():
-            records = self.browse(record_ids)
-            written = records.union(
-                *(
-                    followers[record_id]
-                    for record_id in record_ids
-                    if record_id in followers
-                )
-            ).with_context(
-                client_status_source=ClientStatusSource("rule"),
-                client_status_explanations=explanations,
-                client_status_followers_written=True,
-                tracking_disable=True,
-            )
-            # the date and the rules' status in the same UPDATE as the status;
-            # they agree, no need to compute it record by record. sudo: the
-            # engine writes them (protected fields), with the status the
-            # rules computed; the history keeps the user who ran it
-            written.sudo().write(
-                {
-                    "client_status_id": status_id,
-                    "client_status_date": now,
-                    "client_status_computed_id": status_id,
-                    "client_status_rule_disagrees": False,
-                }
-            )
-            changed |= records
-        return changed
-
-    def _client_status_followers(self):
-        """The records whose status follows that of records of ``self`` (a
-        company's contacts), given it in the same write by the engine:
-        ``{record_id: followers}``. None by default."""
-        return {}
-
-    def _client_status_store_computed(self, evaluation, stored):
-        """Store the status the rules computed for each record of ``self``
-        (none where no rule matched) and whether it differs from the current
-        one: one SQL statement for the records whose stored value differs,
-        none when the rules still agree with what is stored.
-
-        :param dict stored: ``{id: (status_id, computed_status_id, ...)}`` as
-            read with the batch (the statement checks again: records changed
-            since have their computed status already)
-        """
-        changes = {
-            record_id: status_id
-            for record_id in self.ids
-            if (status_id := evaluation.get(record_id, (None,))[0])
-            != stored[record_id][1]
-        }
-        fnames = [
-            "client_status_id",
-            "client_status_computed_id",
-            "client_status_rule_disagrees",
-        ]
-        # what the batch changed goes to the database first, in one UPDATE
-        # per row
-        self.flush_recordset()
-        if not changes:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE %(table)s AS record
-                   SET client_status_computed_id = result.status_id,
-                       client_status_rule_disagrees =
-                           result.status_id IS NOT NULL
-                           AND record.client_status_id IS DISTINCT FROM result.status_id
-                  FROM unnest(%(ids)s::int[], %(status_ids)s::int[])
-                       AS result(id, status_id)
-                 WHERE record.id = result.id
-                   AND record.id = ANY(%(ids)s)
-                   AND record.client_status_computed_id
-                       IS DISTINCT FROM result.status_id
-                """,
-                table=SQL.identifier(self._table),
-                ids=list(changes),
-                status_ids=list(changes.values()),
-            )
-        )
-        self.invalidate_recordset(fnames[1:])
-
-
-def _matching(values, ids, operator, low, high):
-    """The ids of ``ids`` whose value in ``values`` (``{id: value}``, no
-    entry: no value, which meets no condition) meets the condition
-    ``operator`` ``low`` (``high``: the upper bound of ``between``)."""
-    if len(values) < len(ids):
-        # a metric most records have no value of: only those that have one
-        ids = values.keys() & ids
-    if operator == ">=":
-        return {i for i in ids if (value := values.get(i)) is not None and value >= low}
-    if operator == "<=":
-        return {i for i in ids if (value := values.get(i)) is not None and value <= low}
-    if operator == "=":
-        return {i for i in ids if (value := values.get(i)) is not None and value == low}
-    return {
-        i for i in ids if (value := values.get(i)) is not None and low <= value <= high
-    }
-
-
-def _metric_name(key):
-    metric, window = key
-    return f"{metric}_{window}" if window else metric

@@ -2,12 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import ast
 import copy
+import logging
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 
 from .client_status import SCOPES
+
+_logger = logging.getLogger(__name__)
 
 
 class ClientStatusRule(models.Model):
@@ -177,14 +180,24 @@ class ClientStatusRule(models.Model):
         rules = self.sudo().search(
             [("scope", "=", scope), ("status_id.active", "=", True)]
         )
-        return tuple(rule._compile() for rule in rules)
+        unknown = rules.condition_ids.filtered(
+            lambda condition: not condition._metric_declaration()
+        )
+        if unknown:
+            # a metric of an addon uninstalled since: its rules match nothing
+            _logger.warning(
+                "Rules %s test metrics no model provides (%s): left out.",
+                unknown.rule_id.ids,
+                ", ".join(sorted(set(unknown.mapped("metric")))),
+            )
+        return tuple(rule._compile() for rule in rules - unknown.rule_id)
 
     @api.model
     @tools.ormcache("model_name", "source")
     def _get_rule_inputs(self, model_name, source):
         """The fields of the model ``source`` that the active rules of the
         scope of ``model_name`` read (their metrics'
-        ``_client_status_metric_inputs``): every lead or order write asks,
+        declared ``reads``): every lead or order write asks,
         cached until a rule or condition changes."""
         scope = {
             name: scope
@@ -194,12 +207,7 @@ class ClientStatusRule(models.Model):
         metrics = set(
             self.sudo().search([("scope", "=", scope)]).condition_ids.mapped("metric")
         )
-        inputs = self.env[model_name]._client_status_metric_inputs()
-        return frozenset(
-            fname
-            for metric in metrics
-            for fname in inputs.get(metric, {}).get(source, ())
-        )
+        return self.env[model_name]._client_status_metric_inputs(metrics, source)
 
     def _compile(self):
         """This rule as a dict: id, company_id, status_id, domain (with the
@@ -237,7 +245,9 @@ class ClientStatusRule(models.Model):
             records, stored = self.env[model_name]._client_status_pending_batch()
             if records:
                 run = Run._new_incremental(scope)
-                run._reclassify(records, stored, run._engine_context())
+                records._client_status_reclassify(
+                    run._rules(), stored, run._engine_context()
+                )
                 done += len(records)
         remaining = sum(
             self.env[model_name].search_count(

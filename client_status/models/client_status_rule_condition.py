@@ -3,24 +3,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-# The metrics conditions can test. Each is computed by a provider method
-# ``_client_status_metric_<metric>(window_days, context)`` of the model the
-# rule's scope serves, on a batch of its records: ``{record_id: value}``
-# (``context``: see ``_client_status_evaluate``); another addon adds a metric
-# with ``selection_add`` and its provider.
-METRICS = [
-    ("won_count", "Won deals"),
-    ("won_count_window", "Won deals in the window"),
-    ("won_revenue_window", "Won revenue in the window"),
-    ("revenue_top_percent", "Rank by won revenue in the window (top %)"),
-    ("days_since_first_won", "Days since the first won deal"),
-    ("days_since_last_won", "Days since the last won deal"),
-    ("days_since_last_contact", "Days since the last contact"),
-    ("open_lead_count", "Open leads"),
-    ("lost_lead_count", "Lost leads"),
-    ("days_in_status", "Days in the current status"),
-]
-WINDOWED_METRICS = ("won_count_window", "won_revenue_window", "revenue_top_percent")
 OPERATORS = [(">=", "≥"), ("<=", "≤"), ("=", "="), ("between", "between")]
 # The longest window a condition looks back over (about a century): dates
 # further back do not exist for the engine's date arithmetic.
@@ -37,7 +19,9 @@ class ClientStatusRuleCondition(models.Model):
     rule_id = fields.Many2one(
         "client.status.rule", required=True, ondelete="cascade", index=True
     )
-    metric = fields.Selection(METRICS, required=True)
+    # the metrics of the models of every scope, as their providers declare
+    # them (``client_status_engine.metric``)
+    metric = fields.Selection(selection="_selection_metric", required=True)
     operator = fields.Selection(OPERATORS, required=True, default=">=")
     value = fields.Float(required=True, digits=(16, 2))
     value_max = fields.Float(
@@ -50,11 +34,21 @@ class ClientStatusRuleCondition(models.Model):
     )
     is_windowed = fields.Boolean(compute="_compute_is_windowed")
 
-    @api.depends("metric")
+    @api.model
+    def _selection_metric(self):
+        labels = {}
+        for model in self.env["client.status"]._get_status_models().values():
+            for name, declared in (
+                self.env[model]._client_status_metric_registry().items()
+            ):
+                labels.setdefault(name, self.env._(declared.label))
+        return list(labels.items())
+
+    @api.depends("metric", "rule_id.scope")
     def _compute_is_windowed(self):
-        windowed = self._windowed_metrics()
         for condition in self:
-            condition.is_windowed = condition.metric in windowed
+            declared = condition._metric_declaration()
+            condition.is_windowed = bool(declared and declared.windowed)
 
     @api.constrains("metric", "operator", "value", "value_max", "window_days")
     def _check_values(self):
@@ -87,9 +81,7 @@ class ClientStatusRuleCondition(models.Model):
                         metric=condition._metric_label(),
                     )
                 )
-            scope = condition.rule_id.scope
-            model = self.env[self.env["client.status"]._get_status_models()[scope]]
-            if condition.metric not in model._client_status_metrics():
+            if not condition._metric_declaration():
                 raise ValidationError(
                     _(
                         "The metric %(metric)s does not apply to the rules of"
@@ -98,17 +90,18 @@ class ClientStatusRuleCondition(models.Model):
                     )
                 )
 
-    @api.model
-    def _windowed_metrics(self):
-        """The metrics tested over a window of days; another addon adds its
-        own."""
-        return set(WINDOWED_METRICS)
+    def _metric_declaration(self):
+        """The declaration of the condition's metric on the model of its
+        rule's scope (``ClientStatusMetric``), None when it has none there."""
+        self.ensure_one()
+        model = self.env["client.status"]._get_status_models().get(self.rule_id.scope)
+        if not model or not self.metric:
+            return None
+        return self.env[model]._client_status_metric_registry().get(self.metric)
 
     def _metric_label(self):
         self.ensure_one()
-        return dict(self._fields["metric"]._description_selection(self.env))[
-            self.metric
-        ]
+        return dict(self._selection_metric()).get(self.metric, self.metric)
 
     def _key(self):
         """What the engine computes for this condition: (metric, window)."""

@@ -287,48 +287,18 @@ class ClientStatusRun(models.Model):
         )
         return records, stored, skipped + new_ids, new_ids
 
-    def _plan(self, records, stored, context):
-        """What the rules of the run's scope change on ``records``, written
-        nowhere: ``(evaluation, changes)``, the evaluation of every record
-        (``_client_status_evaluate``) and the records whose status the rules
-        change and may change (not locked). The one way the full runs, the
-        pending job, the events and the preview decide.
-
-        :param dict stored: the values read with the batch
-            (``_client_status_read_batch``)
-        """
+    def _rules(self):
+        """The compiled rules of the run's scope; a run over one company's
+        records leaves out the rules of the others (they match none)."""
         self.ensure_one()
         rules = self.env["client.status.rule"]._get_compiled_rules(self.scope)
         if self.id:
-            # a run over one company's records: the rules of others match none
             rules = [
                 rule
                 for rule in rules
                 if rule["company_id"] in (False, self.company_id.id)
             ]
-        evaluation = records._client_status_evaluate(rules, context)
-        changes = records._client_status_to_change(
-            evaluation, stored
-        )._client_status_unlocked(self.today)
-        return evaluation, changes
-
-    def _reclassify(self, records, stored, context):
-        """Plan the changes of ``records`` (``_plan``) and apply them, store
-        the statuses the rules computed and, in a run in memory (the pending
-        records), clear the records' pending mark; return the records
-        changed."""
-        self.ensure_one()
-        evaluation, changes = self._plan(records, stored, context)
-        changed = changes._client_status_apply(evaluation)
-        # the changed records got their computed status with the change
-        (records - changed)._client_status_store_computed(evaluation, stored)
-        if not self.id:
-            # a full run leaves the pending marks to the pending job: its
-            # snapshots may be older than the changes that set them
-            records.browse(
-                record_id for record_id, values in stored.items() if values[2]
-            )._client_status_mark_pending(False)
-        return changed
+        return rules
 
     def _reclassify_next_batch(self):
         """Evaluate the rules on the next batch, apply the changes, store
@@ -338,7 +308,13 @@ class ClientStatusRun(models.Model):
         start = time.monotonic()
         records, stored, ids, new_ids = self._next_batch()
         context = self._engine_context()
-        changed = self._reclassify(records, stored, context) if records else records
+        changed = (
+            records._client_status_reclassify(
+                self._rules(), stored, context, clear_pending=False
+            )
+            if records
+            else records
+        )
         skipped = sorted(set(ids) - set(records.ids))
         values = {
             "last_record_id": max([self.last_record_id, *new_ids]),

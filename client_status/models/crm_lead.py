@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL, email_normalize, html2plaintext
 
 from .client_status import KINDS
-from .client_status_mixin import ClientStatusSource
+from .client_status_history import ClientStatusSource
 
 # The lead values that make a lead new business for its customer (a new
 # customer, a lead converted to an opportunity, a lead restored): checked
@@ -30,7 +30,7 @@ CLARIFICATION_INPUTS = {"clarification_deadline", "clarification_topic"}
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "client.status.mixin"]
+    _inherit = ["crm.lead", "client.status.mixin", "client.status.blacklist.mixin"]
     _client_status_scope = "lead"
     _client_status_history_field = "lead_id"
 
@@ -80,9 +80,6 @@ class CrmLead(models.Model):
         compute="_compute_partner_client_status_kind",
     )
     client_status_blacklist_confirmed = fields.Boolean(
-        string="Confirmed despite the Blacklist",
-        copy=False,
-        groups="client_status.client_status_group_manager",
         help="A Client Status Manager accepts this lead although its customer is"
         " blacklisted (recorded in the customer's status history).",
     )
@@ -111,19 +108,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        Partner = self.env["res.partner"]
-        confirming = any(
-            vals.get("client_status_blacklist_confirmed") for vals in vals_list
-        )
-        # the blacklist is checked (before the INSERT, then on the leads) only
-        # when the values name a blacklisted customer: new leads of other
-        # customers cost nothing more
-        suspect = confirming or self._client_status_blacklist_suspect(vals_list)
-        if suspect:
-            Partner._client_status_check_blacklist_new(self, vals_list)
         leads = super().create(vals_list)
-        if suspect:
-            leads._check_client_status_blacklist(confirming)
         if self.env["client.status.rule"]._get_rule_inputs("res.partner", self._name):
             leads.partner_id.commercial_partner_id._client_status_mark_pending()
         leads.filtered(
@@ -136,20 +121,6 @@ class CrmLead(models.Model):
         # Only what the written fields may change is read and done: a write
         # of other fields (a stage, a salesperson, a tag) costs nothing more.
         Partner = self.env["res.partner"]
-        Partner._check_client_status_confirm_access([vals])
-        confirming = "client_status_blacklist_confirmed" in vals
-        # confirming checks every lead; else those whose inputs change, unless
-        # the write archives them all (archived leads are no new business)
-        blacklist_check = BLACKLIST_INPUTS & vals.keys() and (
-            confirming
-            or not ("active" in vals and not vals["active"])
-            or {"partner_id", "email_from"} & vals.keys()
-        )
-        blacklist_before = (
-            Partner._client_status_blacklist_state(self)
-            if blacklist_check and not confirming
-            else None
-        )
         watched = Partner._client_status_watch_inputs(self, vals)
         waiting = (
             self.filtered(lambda lead: lead.client_status_kind == "waiting")
@@ -157,8 +128,6 @@ class CrmLead(models.Model):
             else None
         )
         res = super().write(vals)
-        if blacklist_check:
-            self._check_client_status_blacklist(confirming, blacklist_before)
         Partner._client_status_inputs_written(self, watched)
         if "client_status_id" in vals:
             now_waiting = self.filtered(
@@ -451,24 +420,31 @@ class CrmLead(models.Model):
     # Blacklist
     # ------------------------------------------------------------------
 
-    def _check_client_status_blacklist(self, confirming=False, before=None):
-        """Refuse the active leads of ``self`` whose customer is blacklisted,
-        unless confirmed (``confirming``: this operation confirms them, which
-        needs a Client Status Manager and is recorded in the history), whatever
-        the path: form, import, duplicate, mail gateway, conversion, merge.
-        ``before``: see ``res.partner._client_status_check_blacklist``."""
-        self.env["res.partner"]._client_status_check_blacklist(
-            self.filtered("active"),
-            lambda partner: _(
-                "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
-                "No new lead or opportunity for them, unless a Client Status"
-                " Manager confirms it.",
-                partner=partner.display_name,
-                status=partner.client_status_id.display_name,
-                reason=partner._client_status_blacklist_reason(),
-            ),
-            confirming,
-            before,
+    @api.model
+    def _client_status_blacklist_inputs(self):
+        return super()._client_status_blacklist_inputs() | BLACKLIST_INPUTS
+
+    def _client_status_blacklist_check_needed(self, vals):
+        # confirming checks every lead; else those whose inputs change, unless
+        # the write archives them all (archived leads are no new business)
+        return super()._client_status_blacklist_check_needed(vals) and (
+            "client_status_blacklist_confirmed" in vals
+            or not ("active" in vals and not vals["active"])
+            or {"partner_id", "email_from"} & vals.keys()
+        )
+
+    def _client_status_blacklist_records(self):
+        # archived leads are no new business
+        return self.filtered("active")
+
+    def _client_status_blacklist_refusal(self, partner):
+        return _(
+            "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
+            "No new lead or opportunity for them, unless a Client Status"
+            " Manager confirms it.",
+            partner=partner.display_name,
+            status=partner.client_status_id.display_name,
+            reason=partner._client_status_blacklist_reason(),
         )
 
     def _client_status_blacklist_key(self):
@@ -479,7 +455,8 @@ class CrmLead(models.Model):
 
     @api.model
     def _client_status_blacklist_suspect(self, vals_list):
-        """Whether the values of new leads may name a blacklisted customer:
+        """Whether the values of new leads may name a blacklisted customer
+        (checked then only: new leads of other customers cost nothing more):
         their customer's commercial entity has a blacklist-kind status, or
         for those without a customer a contact with their e-mail address
         belongs to such an entity (one query, whoever may read it: the check

@@ -1,19 +1,9 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import bisect
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
-from odoo.tools import SQL
 
 from .client_status_history import StatusChange
-
-# Clients whose follow-up the daily job handles at once.
-FOLLOW_UP_BATCH_SIZE = 5000
-# Quantiles of the won revenue kept per run to rank a client (0.1 % steps).
-REVENUE_QUANTILES = 1000
 
 
 class ResPartner(models.Model):
@@ -21,7 +11,12 @@ class ResPartner(models.Model):
     status is synced to its individual contacts like its VAT number."""
 
     _name = "res.partner"
-    _inherit = ["res.partner", "client.status.mixin"]
+    _inherit = [
+        "res.partner",
+        "client.status.mixin",
+        "client.status.partner.metric",
+        "client.status.follow.up",
+    ]
     _client_status_scope = "partner"
     _client_status_history_field = "partner_id"
 
@@ -31,34 +26,35 @@ class ResPartner(models.Model):
         store=True,
         groups="base.group_user",
     )
-    client_status_last_contact = fields.Datetime(
-        string="Last Contact",
-        readonly=True,
-        copy=False,
-        help="The last message or done activity with the client, its contacts or"
-        " their leads (updated daily).",
-        groups="base.group_user",
-    )
-    client_status_follow_up_date = fields.Date(
-        string="Follow-up Due",
-        readonly=True,
-        copy=False,
-        help="When the client is due a contact, by the cadence of its status"
-        " (updated daily).",
-        groups="base.group_user",
-    )
-    client_status_follow_up_activity_id = fields.Many2one(
-        "mail.activity",
-        string="Follow-up Activity",
-        readonly=True,
-        copy=False,
-        groups="base.group_user",
-    )
+
+    @api.model
+    def _client_status_default_company(self):
+        """A new contact without a company is shared: it gets the shared
+        default status, not the current company's (those with a company get
+        their company's, see ``_client_status_fill_defaults``)."""
+        return self.env["res.company"]
 
     @api.depends("client_status_id.call_priority")
     def _compute_client_status_call_priority(self):
         for status, partners in self.grouped("client_status_id").items():
             partners.client_status_call_priority = status.call_priority
+
+    @api.constrains("client_status_id", "company_id")
+    def _check_client_status_shared(self):
+        """A contact of no company (shared by every company) carries a status
+        of no company: a status of one company would lock the others out."""
+        for partner in self:
+            if not partner.company_id and partner.client_status_id.company_id:
+                raise ValidationError(
+                    _(
+                        "%(partner)s is shared by every company: it cannot have"
+                        " the status %(status)s of %(company)s, only a status of"
+                        " no company.",
+                        partner=partner.display_name,
+                        status=partner.client_status_id.display_name,
+                        company=partner.client_status_id.company_id.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -107,6 +103,33 @@ class ResPartner(models.Model):
         return res
 
     @api.model
+    def _client_status_protected_fields(self):
+        # the call list's fields, kept by the daily follow-up job
+        return super()._client_status_protected_fields() | {
+            "client_status_call_priority",
+            "client_status_last_contact",
+            "client_status_follow_up_date",
+            "client_status_follow_up_activity_id",
+        }
+
+    @api.model
+    def _client_status_board_index(self):
+        # Clients by Status: the commercial entities, in the order of contacts
+        return (
+            ["complete_name", "id DESC"],
+            "active AND (is_company OR parent_id IS NULL)",
+        )
+
+    @api.model
+    def _client_status_engine_domain(self):
+        # contacts of a company take its status: rules classify the companies
+        return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+
+    # ------------------------------------------------------------------
+    # Company sync: a contact has its commercial entity's status
+    # ------------------------------------------------------------------
+
+    @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + ["client_status_id"]
 
@@ -126,14 +149,6 @@ class ResPartner(models.Model):
         return super(
             ResPartner, self._client_status_with_sync_reason()
         )._commercial_sync_to_children(fields_to_sync)
-
-    @api.model
-    def _client_status_board_index(self):
-        # Clients by Status: the commercial entities, in the order of contacts
-        return (
-            ["complete_name", "id DESC"],
-            "active AND (is_company OR parent_id IS NULL)",
-        )
 
     def _client_status_followers(self):
         # a company's contacts (and theirs) take its status in the write that
@@ -170,16 +185,6 @@ class ResPartner(models.Model):
             )
             reasons.update(dict.fromkeys(contacts.ids, reason))
         return reasons
-
-    @api.model
-    def _client_status_protected_fields(self):
-        # the call list's fields, kept by the daily follow-up job
-        return super()._client_status_protected_fields() | {
-            "client_status_call_priority",
-            "client_status_last_contact",
-            "client_status_follow_up_date",
-            "client_status_follow_up_activity_id",
-        }
 
     def _client_status_follows_status(self):
         # a contact follows its commercial entity, archived status included
@@ -241,458 +246,8 @@ class ResPartner(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # Rule metrics (crm): aggregated per commercial entity
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _client_status_metrics(self):
-        return super()._client_status_metrics() | {
-            "won_count",
-            "won_count_window",
-            "won_revenue_window",
-            "revenue_top_percent",
-            "days_since_first_won",
-            "days_since_last_won",
-            "open_lead_count",
-            "lost_lead_count",
-        }
-
-    @api.model
-    def _client_status_metric_inputs(self):
-        # what the lead aggregates read (_client_status_lead_stats): a lead's
-        # customer, state (won: active at 100 %, lost: archived at 0 %), close
-        # date and revenue; the last contact reads the leads' messages too
-        state = {"partner_id", "active", "probability"}
-        won = state | {"date_closed"}
-        revenue = won | {"expected_revenue"}
-        inputs = super()._client_status_metric_inputs()
-        inputs["days_since_last_contact"]["crm.lead"] = {"message_ids"}
-        return inputs | {
-            "won_count": {"crm.lead": won},
-            "won_count_window": {"crm.lead": won},
-            "won_revenue_window": {"crm.lead": revenue},
-            "revenue_top_percent": {"crm.lead": revenue},
-            "days_since_first_won": {"crm.lead": won},
-            "days_since_last_won": {"crm.lead": won},
-            "open_lead_count": {"crm.lead": state},
-            "lost_lead_count": {"crm.lead": state},
-        }
-
-    @api.model
-    def _client_status_engine_domain(self):
-        # contacts of a company take its status: rules classify the companies
-        return ["|", ("is_company", "=", True), ("parent_id", "=", False)]
-
-    def _client_status_flush_lead_inputs(self):
-        """Flush what the lead metrics read in SQL."""
-        self.env["crm.lead"].flush_model(
-            ["partner_id", "active", "probability", "date_closed", "expected_revenue"]
-        )
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-
-    def _client_status_lead_stats(self, context, window_days=0):
-        """Lead aggregates per record of ``self`` (commercial entities) for
-        every window the batch's rules test (``context["windows"]``), by
-        column: ``{"won", "last_won", "first_won", "open", "lost",
-        "won_<days>", "revenue_<days>"}``, each ``{id: value}``: read from the
-        run's snapshot (``_client_status_lead_snapshot``), or aggregated for
-        the batch in one query. Records without a lead have no value; entities
-        of the batch's id range outside ``self`` may have some (nobody asks
-        for them)."""
-        windows = self._client_status_windows(context, window_days)
-        key = ("lead_stats", *windows)
-        if key in context["batch"]:
-            return context["batch"][key]
-        names = ["won", "last_won", "first_won", "open", "lost"]
-        for days in windows:
-            names += [f"won_{days}", f"revenue_{days}"]
-        snapshot = self._client_status_lead_snapshot(context, windows)
-        if snapshot:
-            query = SQL(
-                "SELECT * FROM %s WHERE res_id BETWEEN %s AND %s",
-                SQL.identifier(snapshot),
-                min(self.ids, default=0),
-                max(self.ids, default=-1),
-            )
-        else:
-            self._client_status_flush_lead_inputs()
-            # The members of the batch's entities first (an index range), then
-            # their leads through the partner index: the cost follows the
-            # batch, not the size of crm_lead.
-            query = SQL(
-                """
-                WITH member AS MATERIALIZED (%(members)s)
-                SELECT member.commercial_partner_id, %(aggregates)s
-                  FROM crm_lead AS lead
-                  JOIN member ON member.id = lead.partner_id, %(state)s
-                 WHERE lead.partner_id = ANY(ARRAY(SELECT id FROM member))
-                 GROUP BY member.commercial_partner_id
-                """,
-                members=self._client_status_members_query(),
-                aggregates=self._client_status_lead_aggregates(context, windows),
-                state=self._client_status_lead_state(),
-            )
-        stats = self._client_status_columns(query, names)
-        context["batch"][key] = stats
-        return stats
-
-    @api.model
-    def _client_status_lead_snapshot(self, context, windows):
-        """The table of the run's snapshot of the lead aggregates of every
-        commercial entity (see ``client.status.run._snapshot``), or ``None``
-        out of a full run."""
-        run = context.get("snapshot_run")
-        if not run:
-            return None
-        self._client_status_flush_lead_inputs()
-        return run._snapshot(
-            "_".join(["leads", *map(str, windows)]),
-            SQL(
-                """
-                SELECT partner.commercial_partner_id AS res_id, %(aggregates)s
-                  FROM crm_lead AS lead
-                  JOIN res_partner AS partner ON partner.id = lead.partner_id,
-                       %(state)s
-                 GROUP BY partner.commercial_partner_id
-                """,
-                aggregates=self._client_status_lead_aggregates(context, windows),
-                state=self._client_status_lead_state(),
-            ),
-            context,
-        )
-
-    @api.model
-    def _client_status_lead_state(self):
-        """SQL of a lateral subquery naming the state of ``lead``: won (active
-        at 100 %) or lost (archived at 0 %); a lead without a probability
-        (crm leaves it empty until lead scoring has data) is at 0 %, open
-        while active."""
-        return SQL(
-            "LATERAL (SELECT lead.active AND coalesce(lead.probability, 0) = 100"
-            " AS won, NOT lead.active AND coalesce(lead.probability, 0) = 0"
-            " AS lost) AS state"
-        )
-
-    @api.model
-    def _client_status_lead_aggregates(self, context, windows):
-        """SQL of the aggregates of ``_client_status_lead_stats``, in the
-        order of its columns, over ``lead`` and its ``state``."""
-        aggregates = [
-            SQL("count(*) FILTER (WHERE won) AS won"),
-            SQL("max(lead.date_closed) FILTER (WHERE won) AS last_won"),
-            SQL("min(lead.date_closed) FILTER (WHERE won) AS first_won"),
-            SQL("count(*) FILTER (WHERE lead.active AND NOT won) AS open"),
-            SQL("count(*) FILTER (WHERE lost) AS lost"),
-        ]
-        for days in windows:
-            since = context["now"] - timedelta(days=days)
-            aggregates += [
-                SQL(
-                    "count(*) FILTER (WHERE won AND lead.date_closed >= %s) AS %s",
-                    since,
-                    SQL.identifier(f"won_{days}"),
-                ),
-                SQL(
-                    "coalesce(sum(lead.expected_revenue)"
-                    " FILTER (WHERE won AND lead.date_closed >= %s), 0) AS %s",
-                    since,
-                    SQL.identifier(f"revenue_{days}"),
-                ),
-            ]
-        return SQL(", ").join(aggregates)
-
-    @api.model
-    def _client_status_windows(self, context, window_days=0):
-        """The windows (days) a batch's aggregate computes at once: those its
-        rules test (``context["windows"]``) and ``window_days``."""
-        return sorted(set(context.get("windows", ())) | {window_days} - {0})
-
-    def _client_status_columns(self, query, names):
-        """Run ``query``, whose first column is a commercial entity, and return
-        its other columns by name: ``{name: {entity_id: value}}``."""
-        self.env.cr.execute(query)
-        rows = self.env.cr.fetchall()
-        entity_ids = [row[0] for row in rows]
-        return {
-            name: dict(zip(entity_ids, (row[index] for row in rows), strict=True))
-            for index, name in enumerate(names, 1)
-        }
-
-    def _client_status_members_query(self):
-        """SQL selecting ``id, commercial_partner_id`` of the contacts of the
-        commercial entities of ``self`` (themselves included), by the index
-        range of the batch (batches come in id order)."""
-        return SQL(
-            "SELECT id, commercial_partner_id FROM res_partner"
-            " WHERE commercial_partner_id BETWEEN %s AND %s",
-            min(self.ids, default=0),
-            max(self.ids, default=-1),
-        )
-
-    def _client_status_metric_days_since_last_contact(self, window_days, context):
-        """Days since the last message (email, note, done activity) on the
-        entity, any of its contacts or any of their leads."""
-        return self._client_status_days_since(
-            self._client_status_last_contact_dates(), context
-        )
-
-    def _client_status_last_contact_dates(self):
-        """When the last message (email, note, done activity) was posted on
-        each commercial entity of ``self``, any of its contacts or any of their
-        leads: ``{entity_id: datetime}``, one query."""
-        self._client_status_flush_lead_inputs()
-        self.env["mail.message"].flush_model(
-            ["model", "res_id", "message_type", "mail_activity_type_id", "date"]
-        )
-        contact = SQL(
-            "(message.message_type IN ('email', 'comment')"
-            " OR message.mail_activity_type_id IS NOT NULL)"
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH member AS MATERIALIZED (%(members)s),
-                     lead AS MATERIALIZED (
-                         SELECT lead.id, member.commercial_partner_id
-                           FROM crm_lead AS lead
-                           JOIN member ON member.id = lead.partner_id
-                          WHERE lead.partner_id = ANY(ARRAY(SELECT id FROM member))
-                     )
-                SELECT entity_id, max(date) FROM (
-                    SELECT member.commercial_partner_id AS entity_id, message.date
-                      FROM mail_message AS message
-                      JOIN member ON member.id = message.res_id
-                     WHERE message.model = 'res.partner' AND %(contact)s
-                       AND message.res_id = ANY(ARRAY(SELECT id FROM member))
-                    UNION ALL
-                    SELECT lead.commercial_partner_id, message.date
-                      FROM mail_message AS message
-                      JOIN lead ON lead.id = message.res_id
-                     WHERE message.model = 'crm.lead' AND %(contact)s
-                       AND message.res_id = ANY(ARRAY(SELECT id FROM lead))
-                ) AS contact
-                 GROUP BY entity_id
-                """,
-                members=self._client_status_members_query(),
-                contact=contact,
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
-    def _client_status_zero_default(self, values):
-        """``values`` (``{id: value}``) with 0 for the records of ``self``
-        without a value (no lead at all)."""
-        result = dict.fromkeys(self.ids, 0)
-        result.update(values)
-        return result
-
-    def _client_status_days_since(self, dates, context):
-        """Days since each date of ``dates`` (``{id: datetime or None}``)."""
-        now = context["now"]
-        return {pid: (now - date).days for pid, date in dates.items() if date}
-
-    def _client_status_metric_won_count(self, window_days, context):
-        stats = self._client_status_lead_stats(context)
-        return self._client_status_zero_default(stats["won"])
-
-    def _client_status_metric_won_count_window(self, window_days, context):
-        stats = self._client_status_lead_stats(context, window_days)
-        return self._client_status_zero_default(stats[f"won_{window_days}"])
-
-    def _client_status_metric_won_revenue_window(self, window_days, context):
-        stats = self._client_status_lead_stats(context, window_days)
-        return self._client_status_zero_default(stats[f"revenue_{window_days}"])
-
-    def _client_status_metric_days_since_last_won(self, window_days, context):
-        stats = self._client_status_lead_stats(context)
-        return self._client_status_days_since(stats["last_won"], context)
-
-    def _client_status_metric_days_since_first_won(self, window_days, context):
-        stats = self._client_status_lead_stats(context)
-        return self._client_status_days_since(stats["first_won"], context)
-
-    def _client_status_metric_open_lead_count(self, window_days, context):
-        stats = self._client_status_lead_stats(context)
-        return self._client_status_zero_default(stats["open"])
-
-    def _client_status_metric_lost_lead_count(self, window_days, context):
-        stats = self._client_status_lead_stats(context)
-        return self._client_status_zero_default(stats["lost"])
-
-    def _client_status_metric_revenue_top_percent(self, window_days, context):
-        """Rank of each client among the clients with won revenue in the
-        window, in percent: the share of clients whose revenue is at least
-        this client's (the top client of 20 ranks 5), from quantiles computed
-        once per run."""
-        quantiles = self._client_status_revenue_quantiles(window_days, context)
-        if not quantiles:
-            return {}
-        ascending = quantiles[::-1]
-        revenues = self._client_status_metric_won_revenue_window(window_days, context)
-        return {
-            pid: round(
-                100.0
-                * (len(ascending) - bisect.bisect_left(ascending, revenue))
-                / len(ascending),
-                1,
-            )
-            for pid, revenue in revenues.items()
-            if revenue > 0
-        }
-
-    @api.model
-    def _client_status_revenue_quantiles(self, window_days, context):
-        """Won revenue per client in the window at each 0.1 % step, highest
-        first; computed once per run (kept in ``context["run"]``)."""
-        key = f"revenue_quantiles_{window_days}"
-        if key not in context["run"]:
-            snapshot = self._client_status_lead_snapshot(
-                context, self._client_status_windows(context, window_days)
-            )
-            if snapshot:
-                revenues = SQL(
-                    "SELECT %s AS revenue FROM %s",
-                    SQL.identifier(f"revenue_{window_days}"),
-                    SQL.identifier(snapshot),
-                )
-            else:
-                self._client_status_flush_lead_inputs()
-                revenues = SQL(
-                    """
-                    SELECT sum(lead.expected_revenue) AS revenue
-                      FROM crm_lead AS lead
-                      JOIN res_partner AS partner ON partner.id = lead.partner_id
-                     WHERE lead.active AND lead.probability = 100
-                       AND lead.date_closed >= %s
-                     GROUP BY partner.commercial_partner_id
-                    """,
-                    context["now"] - timedelta(days=window_days),
-                )
-            fractions = [
-                step / REVENUE_QUANTILES for step in range(1, REVENUE_QUANTILES + 1)
-            ]
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT percentile_disc(%s::float8[])
-                           WITHIN GROUP (ORDER BY revenue DESC)
-                      FROM (%s) AS client
-                     WHERE revenue > 0
-                    """,
-                    fractions,
-                    revenues,
-                )
-            )
-            context["run"][key] = self.env.cr.fetchone()[0] or []
-        return context["run"][key]
-
-    # ------------------------------------------------------------------
-    # Follow-up cadence
-    # ------------------------------------------------------------------
-
-    def _client_status_update_follow_up(self, today):
-        """Store the last contact and the follow-up date of the commercial
-        entities of ``self`` (one batch: an id range), in SQL, only where
-        they changed; return the entities due a contact by ``today``."""
-        last_contacts = self._client_status_last_contact_dates()
-        rows = []
-        for partner in self:
-            last = last_contacts.get(partner.id)
-            start = (last or partner.create_date).date()
-            due = start + timedelta(days=partner.client_status_id.cadence_days)
-            rows.append((partner.id, last, due))
-        self.flush_recordset(
-            ["client_status_last_contact", "client_status_follow_up_date"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner AS partner
-                   SET client_status_last_contact = row.last_contact,
-                       client_status_follow_up_date = row.due
-                  FROM unnest(%s::int[], %s::timestamp[], %s::date[])
-                       AS row(id, last_contact, due)
-                 WHERE partner.id = row.id AND partner.id = ANY(%s)
-                   AND (partner.client_status_last_contact
-                            IS DISTINCT FROM row.last_contact
-                        OR partner.client_status_follow_up_date
-                            IS DISTINCT FROM row.due)
-                """,
-                [row[0] for row in rows],
-                [row[1] for row in rows],
-                [row[2] for row in rows],
-                self.ids,
-            )
-        )
-        self.invalidate_recordset(
-            ["client_status_last_contact", "client_status_follow_up_date"]
-        )
-        return self.browse(row[0] for row in rows if row[2] <= today)
-
-    def _client_status_plan_follow_up(self):
-        """Plan a follow-up activity for each partner of ``self`` that has no
-        open one (never two for the same reason): one create for the batch."""
-        # a done activity is deleted: read the links as they are now
-        self.invalidate_recordset(["client_status_follow_up_activity_id"])
-        # done activities of some types are archived rather than deleted
-        partners = self.filtered(
-            lambda partner: not partner.client_status_follow_up_activity_id.active
-        )
-        if not partners:
-            return
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activities = self.env["mail.activity"].create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": (
-                        partner.client_status_id.activity_type_id or todo
-                    ).id,
-                    "summary": _(
-                        "Follow-up: %(status)s, every %(days)s days",
-                        status=partner.client_status_id.name,
-                        days=partner.client_status_id.cadence_days,
-                    ),
-                    "note": partner.client_status_id.next_action,
-                    "date_deadline": partner.client_status_follow_up_date,
-                    "user_id": (partner.user_id or self.env.user).id,
-                }
-                for partner in partners
-            ]
-        )
-        partners._client_status_set_links(
-            "client_status_follow_up_activity_id", activities
-        )
-
-    # ------------------------------------------------------------------
     # Blacklist
     # ------------------------------------------------------------------
-
-    @api.constrains("client_status_id", "company_id")
-    def _check_client_status_shared(self):
-        """A contact of no company (shared by every company) carries a status
-        of no company: a status of one company would lock the others out."""
-        for partner in self:
-            if not partner.company_id and partner.client_status_id.company_id:
-                raise ValidationError(
-                    _(
-                        "%(partner)s is shared by every company: it cannot have"
-                        " the status %(status)s of %(company)s, only a status of"
-                        " no company.",
-                        partner=partner.display_name,
-                        status=partner.client_status_id.display_name,
-                        company=partner.client_status_id.company_id.name,
-                    )
-                )
-
-    @api.model
-    def _client_status_default_company(self):
-        """A new contact without a company is shared: it gets the shared
-        default status, not the current company's (those with a company get
-        their company's, see ``_client_status_fill_defaults``)."""
-        return self.env["res.company"]
 
     @api.model
     def _client_status_blacklist_manager(self):
@@ -841,173 +396,12 @@ class ResPartner(models.Model):
         return self
 
     @api.model
-    def _client_status_inputs_changed(self, records, before=None):
-        """The values the contact rules read changed on ``records`` (leads,
-        orders...: with a ``partner_id``): mark their customers pending, and
-        ``before``, the customers they had before the change."""
-        partners = records.partner_id.commercial_partner_id
-        (partners | before if before else partners)._client_status_mark_pending()
-
-    @api.model
-    def _client_status_watch_inputs(self, records, vals):
-        """Before ``records`` (leads, orders...) are written with ``vals``:
-        the fields of ``vals`` the active contact rules read and their
-        current values, ``(fields, {id: values})``, to pass to
-        ``_client_status_inputs_written`` after the write; ``None`` when the
-        write touches none of them (it costs nothing then)."""
-        fnames = sorted(
-            self.env["client.status.rule"]._get_rule_inputs(self._name, records._name)
-            & vals.keys()
-        )
-        if not fnames or not records:
-            return None
-        return fnames, {
-            record.id: tuple(record[fname] for fname in fnames) for record in records
-        }
-
-    @api.model
-    def _client_status_inputs_written(self, records, watched):
-        """After ``records`` were written: mark the customers (before and
-        after the write) of those whose values watched by
-        ``_client_status_watch_inputs`` changed."""
-        if watched is None:
-            return
-        fnames, before = watched
-        changed = records.filtered(
-            lambda record: tuple(record[fname] for fname in fnames)
-            != before.get(record.id)
-        )
-        if not changed:
-            return
-        customers = changed.partner_id
-        if "partner_id" in fnames:
-            index = fnames.index("partner_id")
-            customers |= self.browse().union(
-                *(before[record.id][index] for record in changed)
-            )
-        customers.commercial_partner_id._client_status_mark_pending()
-
-    @api.model
     def _client_status_blacklisted(self, partners):
         """The commercial entities of ``partners`` with a blacklist-kind
         status (read from the status itself)."""
         return partners.commercial_partner_id.filtered(
             lambda partner: partner.client_status_id.kind == "blacklist"
         )
-
-    @api.model
-    def _client_status_blacklist_state(self, records):
-        """What the blacklist check of ``records`` (leads, orders) reads:
-        ``{record: (blacklisted customers, other inputs)}``."""
-        customers = records._client_status_blacklisted_customers()
-        return {
-            record: (customers[record], record._client_status_blacklist_key())
-            for record in records
-        }
-
-    @api.model
-    def _check_client_status_confirm_access(self, vals_list):
-        """Refuse values that confirm new business despite the blacklist
-        (``client_status_blacklist_confirmed``) unless the current user is a
-        Client Status Manager: the field's ``groups`` are not checked on
-        create.
-
-        :raise AccessError: for anyone else
-        """
-        if (
-            any(vals.get("client_status_blacklist_confirmed") for vals in vals_list)
-            and not self._client_status_blacklist_manager()
-        ):
-            raise AccessError(
-                _(
-                    "Only a Client Status Manager can confirm new business"
-                    " for a blacklisted customer."
-                )
-            )
-
-    @api.model
-    def _client_status_check_blacklist(
-        self, records, refusal, confirming=False, before=None
-    ):
-        """Refuse ``records`` (leads, orders...: with a
-        ``client_status_blacklist_confirmed`` flag and a
-        ``_client_status_blacklisted_customers`` method) that have a
-        blacklisted customer, unless they were confirmed: by a Client Status
-        Manager when ``confirming`` (the operation sets the flag), earlier
-        otherwise; the confirmations made by this operation are recorded in
-        the customers' history (``_client_status_log_override``).
-
-        ``before``: for a write, ``_client_status_blacklist_state`` of the
-        records before it. Records whose blacklisted customers and other
-        inputs did not change are left alone (a merge or an edit of existing
-        business), and a confirmation holds for the customers it was given
-        for: records whose blacklisted customers changed lose it.
-
-        :param refusal: ``refusal(partner)`` returns the translated message
-            of the refusal for the blacklisted commercial entity ``partner``
-        :raise UserError: with that message
-        """
-        customers = records._client_status_blacklisted_customers()
-        if before is not None:
-            moved = records.filtered(
-                lambda record: record in before
-                and before[record][0] != customers[record]
-            )
-            if moved:
-                # in SQL: a write would run this check again (and the flag is
-                # the managers' only); taking a confirmation back grants nothing
-                moved.flush_recordset(["client_status_blacklist_confirmed"])
-                self.env.cr.execute(
-                    SQL(
-                        "UPDATE %s SET client_status_blacklist_confirmed = FALSE"
-                        " WHERE id = ANY(%s)",
-                        SQL.identifier(moved._table),
-                        moved.ids,
-                    )
-                )
-                moved.invalidate_recordset(["client_status_blacklist_confirmed"])
-            records = records.filtered(
-                lambda record: record not in before
-                or before[record]
-                != (customers[record], record._client_status_blacklist_key())
-            )
-        blacklisted = records.filtered(lambda record: customers[record])
-        if not blacklisted:
-            return records.browse()
-        # sudo: the confirmation flag is readable by managers only
-        confirmed = blacklisted.sudo().filtered("client_status_blacklist_confirmed")
-        confirmed = confirmed.with_env(records.env)
-        refused = blacklisted - confirmed
-        if refused:
-            if not self.env.user._is_internal():
-                # a customer (accepting a quotation online): no internal reason
-                raise UserError(_("This cannot be done online: please contact us."))
-            record = refused[0]
-            partners = customers[record]
-            if before is not None and record in before:
-                # name the customer this operation brings
-                partners = (partners - before[record][0]) or partners
-            raise UserError(refusal(partners[0]))
-        # new records (checked before their INSERT) are recorded once created
-        confirmed = confirmed.filtered("id") if confirming else records.browse()
-        if confirmed:
-            partners = self.browse().union(*(customers[record] for record in confirmed))
-            partners._client_status_log_override(confirmed, customers)
-
-    @api.model
-    def _client_status_check_blacklist_new(self, model, vals_list):
-        """Run ``model``'s blacklist check on the values of records about to
-        be created, before their INSERT (the mail gateway commits what a
-        failed create wrote); return whether they confirm a blacklisted
-        customer (for the check once created)."""
-        self._check_client_status_confirm_access(vals_list)
-        confirming = any(
-            vals.get("client_status_blacklist_confirmed") for vals in vals_list
-        )
-        model.concat(
-            *(model.new(vals) for vals in vals_list)
-        )._check_client_status_blacklist(confirming)
-        return confirming
 
     def _client_status_blacklist_reason(self):
         """Why the partner is blacklisted: the last reason recorded when it
@@ -1065,43 +459,3 @@ class ResPartner(models.Model):
         self.env["client.status.history"]._insert_rows(
             "partner_id", "partner", changes, "manual"
         )
-
-    @api.model
-    def _cron_client_status_follow_up(self):
-        """Daily: update the last contact and follow-up date of the clients
-        whose status has a cadence, and plan a follow-up activity for those
-        due (one open activity at most per client)."""
-        # archived statuses too, as the Call List reads them
-        statuses = (
-            self.env["client.status"]
-            .with_context(active_test=False)
-            .search([("scope", "=", "partner"), ("cadence_days", ">", 0)])
-        )
-        # clients whose status has no cadence (any more) are due no contact:
-        # no follow-up date, no follow-up activity left open
-        no_cadence = self.search(
-            [
-                ("client_status_follow_up_date", "!=", False),
-                ("client_status_id", "not in", statuses.ids),
-            ]
-        )
-        # (done activities of some types are archived: those stay)
-        no_cadence.client_status_follow_up_activity_id.filtered("active").unlink()
-        no_cadence.client_status_follow_up_date = False
-        domain = expression.AND(
-            [
-                [("client_status_id", "in", statuses.ids)],
-                self._client_status_engine_domain(),
-            ]
-        )
-        today = fields.Date.context_today(self)
-        last_id = 0
-        while partners := self.search(
-            expression.AND([domain, [("id", ">", last_id)]]),
-            order="id",
-            limit=FOLLOW_UP_BATCH_SIZE,
-        ):
-            partners._client_status_update_follow_up(
-                today
-            )._client_status_plan_follow_up()
-            last_id = partners[-1].id

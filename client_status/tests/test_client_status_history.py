@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..models.client_status_mixin import ClientStatusSource
+from ..models.client_status_history import ClientStatusSource
 from .common import ClientStatusCommon
 
 

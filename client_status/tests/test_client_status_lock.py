@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import Form, tagged
 
-from ..models.client_status_mixin import ClientStatusSource
+from ..models.client_status_history import ClientStatusSource
 from .common import ClientStatusCommon
 
 # The day of the manual change, the last day of its 90-day lock, the day after.

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models.client_status_mixin import ClientStatusSource
+from ..models.client_status_history import ClientStatusSource
 from .test_client_status_tour import check_tour_tools
 
 

@@ -125,3 +125,62 @@ class TestClientStatusMetric(ClientStatusRuleCommon):
             lead.message_post(body="Budget confirmed", message_type="comment")
         self._run()
         self.assertEqual(quiet.client_status_id, self.status_regular)
+
+
+@tagged("post_install", "-at_install", "client_status_metric")
+class TestClientStatusMetricRegistry(ClientStatusRuleCommon):
+    """The metrics as their providers declare them: once, per model."""
+
+    def test_registry_declares_each_provider_once(self):
+        registry = self.env["res.partner"]._client_status_metric_registry()
+        for name in registry:
+            self.assertTrue(
+                callable(
+                    getattr(self.env["res.partner"], f"_client_status_metric_{name}")
+                )
+            )
+        self.assertTrue(registry["won_count_window"].windowed)
+        self.assertFalse(registry["won_count"].windowed)
+        # the contacts' last contact reads their leads' messages too, the
+        # leads' their own only
+        self.assertEqual(
+            registry["days_since_last_contact"].reads,
+            {"res.partner": {"message_ids"}, "crm.lead": {"message_ids"}},
+        )
+        lead_registry = self.env["crm.lead"]._client_status_metric_registry()
+        self.assertEqual(
+            set(lead_registry), {"days_in_status", "days_since_last_contact"}
+        )
+        self.assertEqual(
+            lead_registry["days_since_last_contact"].reads,
+            {"crm.lead": {"message_ids"}},
+        )
+
+    def test_selection_and_inputs_follow_the_registry(self):
+        Condition = self.env["client.status.rule.condition"]
+        selection = dict(Condition._selection_metric())
+        self.assertEqual(selection["won_count"], "Won deals")
+        self.assertEqual(
+            self.env["res.partner"]._client_status_metric_inputs(
+                {"won_count", "days_in_status"}, "crm.lead"
+            ),
+            {"partner_id", "active", "probability", "date_closed"},
+        )
+
+    def test_condition_on_unknown_metric_left_out(self):
+        rule = self._create_rule(
+            "Regular by deals", self.status_regular, 1, [("won_count", ">=", 1, 0)]
+        )
+        # a metric of an addon uninstalled since
+        self.env.cr.execute(
+            "UPDATE client_status_rule_condition SET metric = 'gone'"
+            " WHERE rule_id = %s",
+            [rule.id],
+        )
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        with self.assertLogs(
+            "odoo.addons.client_status.models.client_status_rule", "WARNING"
+        ):
+            rules = self.env["client.status.rule"]._get_compiled_rules("partner")
+        self.assertNotIn(rule.id, [compiled["id"] for compiled in rules])

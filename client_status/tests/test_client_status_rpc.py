@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from ..models.client_status_mixin import ClientStatusSource
+from ..models.client_status_history import ClientStatusSource
 from .common import ClientStatusCommon
 
 ADDON_MODULES = {"client_status", "client_status_sale"}

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from ..models.client_status_mixin import ClientStatusSource
+from ..models.client_status_history import ClientStatusSource
 from .common import ClientStatusCommon
 
 

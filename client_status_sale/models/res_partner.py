@@ -2,30 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import api, models
-from odoo.tools import SQL
+from odoo import models
+from odoo.tools import SQL, LazyTranslate
+
+from odoo.addons.client_status.models.client_status_engine import metric
+
+_lt = LazyTranslate(__name__)
+
+# What the order aggregates read (``_client_status_order_stats``).
+ORDERS = {"partner_id", "state", "date_order", "amount_untaxed"}
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
-
-    @api.model
-    def _client_status_metrics(self):
-        return super()._client_status_metrics() | {
-            "days_since_last_order",
-            "order_count_window",
-            "order_revenue_window",
-        }
-
-    @api.model
-    def _client_status_metric_inputs(self):
-        # what the order aggregates read (_client_status_order_stats)
-        orders = {"sale.order": {"partner_id", "state", "date_order", "amount_untaxed"}}
-        return super()._client_status_metric_inputs() | {
-            "days_since_last_order": orders,
-            "order_count_window": orders,
-            "order_revenue_window": orders,
-        }
 
     def _client_status_order_stats(self, context, window_days=0):
         """Confirmed sale orders per record of ``self`` (commercial entities)
@@ -36,9 +25,7 @@ class ResPartner(models.Model):
         key = ("order_stats", *windows)
         if key in context["batch"]:
             return context["batch"][key]
-        self.env["sale.order"].flush_model(
-            ["partner_id", "state", "date_order", "amount_untaxed"]
-        )
+        self.env["sale.order"].flush_model(ORDERS)
         windowed = [
             SQL(
                 "count(*) FILTER (WHERE sale.date_order >= %(since)s),"
@@ -71,14 +58,25 @@ class ResPartner(models.Model):
         context["batch"][key] = stats
         return stats
 
+    @metric(_lt("Days since the last confirmed order"), reads={"sale.order": ORDERS})
     def _client_status_metric_days_since_last_order(self, window_days, context):
         stats = self._client_status_order_stats(context)
         return self._client_status_days_since(stats["last_order"], context)
 
+    @metric(
+        _lt("Confirmed orders in the window"),
+        windowed=True,
+        reads={"sale.order": ORDERS},
+    )
     def _client_status_metric_order_count_window(self, window_days, context):
         stats = self._client_status_order_stats(context, window_days)
         return self._client_status_zero_default(stats[f"orders_{window_days}"])
 
+    @metric(
+        _lt("Order revenue in the window (untaxed)"),
+        windowed=True,
+        reads={"sale.order": ORDERS},
+    )
     def _client_status_metric_order_revenue_window(self, window_days, context):
         stats = self._client_status_order_stats(context, window_days)
         return self._client_status_zero_default(stats[f"revenue_{window_days}"])

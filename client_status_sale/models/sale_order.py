@@ -14,7 +14,8 @@ BLACKLIST_INPUTS = {
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "client.status.blacklist.mixin"]
 
     partner_client_status_id = fields.Many2one(
         related="partner_id.commercial_partner_id.client_status_id",
@@ -30,9 +31,6 @@ class SaleOrder(models.Model):
         string="Customer Blacklisted", compute="_compute_client_status_blacklisted"
     )
     client_status_blacklist_confirmed = fields.Boolean(
-        string="Confirmed despite the Blacklist",
-        copy=False,
-        groups="client_status.client_status_group_manager",
         help="A Client Status Manager accepts this order although its customer"
         " is blacklisted (recorded in the customer's status history).",
     )
@@ -45,34 +43,13 @@ class SaleOrder(models.Model):
                 == "blacklist"
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        confirming = self.env["res.partner"]._client_status_check_blacklist_new(
-            self, vals_list
-        )
-        orders = super().create(vals_list)
-        orders._check_client_status_blacklist(confirming)
-        return orders
-
     def write(self, vals):
         before = (
             self.partner_id.commercial_partner_id
             if "partner_id" in vals and self._client_status_rule_inputs()
             else None
         )
-        self.env["res.partner"]._check_client_status_confirm_access([vals])
-        # confirming checks every order; else those whose inputs change
-        blacklist_before = (
-            self.env["res.partner"]._client_status_blacklist_state(self)
-            if BLACKLIST_INPUTS & vals.keys()
-            and "client_status_blacklist_confirmed" not in vals
-            else None
-        )
         res = super().write(vals)
-        if BLACKLIST_INPUTS & vals.keys():
-            self._check_client_status_blacklist(
-                "client_status_blacklist_confirmed" in vals, blacklist_before
-            )
         if self._client_status_rule_inputs() & vals.keys():
             self.env["res.partner"]._client_status_inputs_changed(self, before)
         return res
@@ -87,25 +64,22 @@ class SaleOrder(models.Model):
         )
         return inputs | {"order_line"} if "amount_untaxed" in inputs else inputs
 
-    def _check_client_status_blacklist(self, confirming=False, before=None):
-        """Refuse the quotations and orders of ``self`` (not cancelled) whose
-        customer, invoice or delivery address is blacklisted, unless
-        confirmed (``confirming``: this operation confirms them, which needs
-        a Client Status Manager and is recorded in the history): create,
-        duplicate, change of customer or address, confirmation. ``before``:
-        see ``res.partner._client_status_check_blacklist``."""
-        self.env["res.partner"]._client_status_check_blacklist(
-            self.filtered(lambda order: order.state != "cancel"),
-            lambda partner: _(
-                "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
-                "No new quotation or order for them, unless a Client Status"
-                " Manager confirms it.",
-                partner=partner.display_name,
-                status=partner.client_status_id.display_name,
-                reason=partner._client_status_blacklist_reason(),
-            ),
-            confirming,
-            before,
+    @api.model
+    def _client_status_blacklist_inputs(self):
+        return super()._client_status_blacklist_inputs() | BLACKLIST_INPUTS
+
+    def _client_status_blacklist_records(self):
+        # a cancelled order is no business
+        return self.filtered(lambda order: order.state != "cancel")
+
+    def _client_status_blacklist_refusal(self, partner):
+        return _(
+            "%(partner)s is blacklisted (%(status)s): %(reason)s\n"
+            "No new quotation or order for them, unless a Client Status"
+            " Manager confirms it.",
+            partner=partner.display_name,
+            status=partner.client_status_id.display_name,
+            reason=partner._client_status_blacklist_reason(),
         )
 
     def _client_status_blacklist_key(self):

@@ -1,0 +1,18 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from .client_status import TEST_SCOPE, TEST_SCOPE_ONDELETE
+
+
+class ClientStatusHistory(models.Model):
+    _inherit = "client.status.history"
+
+    scope = fields.Selection(selection_add=TEST_SCOPE, ondelete=TEST_SCOPE_ONDELETE)
+    test_record_id = fields.Many2one(
+        "client.status.test.record",
+        string="Test Record",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
+    )

@@ -1,0 +1,1 @@
+from . import test_client_status_engine
