@@ -296,6 +296,10 @@ class TestClientStatusRpc(ClientStatusCommon):
         for values in ({"job_id": job.id}, {"preview_job_id": job.id}):
             with self.assertRaises(AccessError):
                 Preview.create(dict(values, scope="partner"))
+        with self.assertRaises(AccessError):
+            Preview.with_context(default_preview_job_id=job.id).create(
+                {"scope": "partner"}
+            )
         preview = Preview.create({"scope": "partner"})
         with self.assertRaises(AccessError):
             preview.write({"preview_job_id": job.id})

@@ -22,7 +22,15 @@ class ClientStatusJobWizard(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_job_fields({fname for vals in vals_list for fname in vals})
+        # a default given in the context is a value given too
+        self._check_job_fields(
+            {fname for vals in vals_list for fname in vals}
+            | {
+                key.removeprefix("default_")
+                for key in self.env.context
+                if key.startswith("default_")
+            }
+        )
         return super().create(vals_list)
 
     def write(self, vals):
