@@ -21,6 +21,7 @@
         "views/client_status_history_views.xml",
         "views/client_status_transition_views.xml",
         "views/client_status_rule_views.xml",
+        "views/client_status_job_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/base_automation_views.xml",

@@ -27,6 +27,10 @@ log "install on a crm database of ${BENCH_PARTNERS:-100000} clients and twice as
 log "rule engine on ${BENCH_PARTNERS:-100000} clients and twice as many leads"
 "$PY" "$REPO_DIR/bench/bench_rules.py" --database "$BENCH_DB" \
     --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}"
+log "preview, apply, archive and preset as jobs on ${BENCH_PARTNERS:-100000} clients"
+"$PY" "$REPO_DIR/bench/bench_jobs.py" --database "$BENCH_DB" \
+    --addons-path "$ODOO_SRC/addons" --partners "${BENCH_PARTNERS:-100000}" \
+    --max-batches "${BENCH_JOB_BATCHES:-0}"
 log "import of docs/sample_clients.csv"
 "$PY" "$REPO_DIR/bench/bench_import.py" --database "$BENCH_DB" --addons-path "$ODOO_SRC/addons"
 log "analytics over 1,000,000 history rows"

@@ -9,6 +9,8 @@ from . import client_status_mixin
 from . import client_status_rule
 from . import client_status_rule_condition
 from . import client_status_run
+from . import client_status_job
+from . import client_status_job_line
 from . import client_status_blacklist_mixin
 from . import client_status_partner_metric
 from . import client_status_follow_up

@@ -51,6 +51,34 @@ class TestClientStatusPreviewTour(HttpCase):
         )
         self.assertEqual((row.status_from_id, row.source), (self.potential, "rule"))
 
+    def test_preview_in_background(self):
+        """Above the threshold the wizard shows the job's progress; the job
+        done, a manager finds it among the background jobs and applies it."""
+        parameter = self.env["ir.config_parameter"]
+        parameter.set_param("client_status.background_threshold", "0")
+        self.start_tour(
+            "/odoo/action-client_status.client_status_rule_action",
+            "client_status_preview_background",
+            login="admin",
+        )
+        job = self.env["client.status.job"].search([], limit=1)
+        self.assertEqual((job.kind, job.state), ("preview", "queued"))
+        # the cron, batch after batch
+        while job.state in ("queued", "running"):
+            self.env["client.status.job"]._cron_process()
+        self.assertEqual(job.state, "done")
+        # few changes: Apply works in the request
+        parameter.set_param("client_status.background_threshold", "10000")
+        self.start_tour(
+            "/odoo/action-client_status.client_status_job_action",
+            "client_status_job_apply",
+            login="admin",
+        )
+        self.assertEqual(
+            self.client.client_status_id,
+            self.env.ref("client_status.client_status_partner_new"),
+        )
+
     def test_no_preview_for_a_salesperson(self):
         self.start_tour(
             "/odoo/action-client_status.client_status_rule_action",

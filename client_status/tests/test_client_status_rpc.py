@@ -264,15 +264,21 @@ class TestClientStatusRpc(ClientStatusCommon):
             )
 
     def test_preview_lines_not_writable(self):
-        """A manager cannot write preview lines: Apply writes only what the
-        preview computed."""
+        """A manager can neither write the changes of a preview nor give a
+        preview a job: Apply writes only what the preview computed."""
         rule = self.env["client.status.rule"].create(
             {"name": "Any", "scope": "partner", "status_id": self.status_new.id}
         )
         Preview = self.env["client.status.reclassify.preview"].with_user(
             self.sales_manager
         )
+        job = (
+            self.env["client.status.job"]
+            .with_user(self.sales_manager)
+            ._start_preview("partner")
+        )
         line = {
+            "job_id": job.id,
             "partner_id": self.individual.id,
             "status_from_id": self.status_prospect.id,
             "status_to_id": self.status_regular.id,
@@ -280,13 +286,23 @@ class TestClientStatusRpc(ClientStatusCommon):
             "metrics": {"won_count": 1000},
         }
         with self.assertRaises(AccessError):
-            Preview.create({"scope": "partner", "line_ids": [Command.create(line)]})
+            self.env["client.status.job.line"].with_user(self.sales_manager).create(
+                line
+            )
+        with self.assertRaises(AccessError):
+            job.line_ids[:1].with_user(self.sales_manager).write(
+                {"status_to_id": self.status_regular.id}
+            )
+        for values in ({"job_id": job.id}, {"preview_job_id": job.id}):
+            with self.assertRaises(AccessError):
+                Preview.create(dict(values, scope="partner"))
+        with self.assertRaises(AccessError):
+            Preview.with_context(default_preview_job_id=job.id).create(
+                {"scope": "partner"}
+            )
         preview = Preview.create({"scope": "partner"})
         with self.assertRaises(AccessError):
-            self.env["client.status.reclassify.preview.line"].with_user(
-                self.sales_manager
-            ).create(dict(line, preview_id=preview.id))
-        preview.action_apply()
+            preview.write({"preview_job_id": job.id})
         self.assertEqual(self.individual.client_status_id, self.status_prospect)
         self.assertEqual(len(self._history(self.individual)), 1)
 

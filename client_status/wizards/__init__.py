@@ -1,3 +1,4 @@
+from . import client_status_job_wizard
 from . import base_partner_merge
 from . import client_status_archive
 from . import client_status_clarify

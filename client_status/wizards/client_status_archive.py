@@ -10,6 +10,7 @@ class ClientStatusArchive(models.TransientModel):
     rows, then archive the statuses and their rules."""
 
     _name = "client.status.archive"
+    _inherit = "client.status.job.wizard"
     _description = "Archive Client Statuses"
 
     status_ids = fields.Many2many(
@@ -57,12 +58,6 @@ class ClientStatusArchive(models.TransientModel):
             raise UserError(
                 _("Choose a status of the same scope that is not being archived.")
             )
-        model = self.env["client.status"]._get_status_models()[self.scope]
-        records = (
-            self.env[model]
-            .with_context(active_test=False)
-            .search([("client_status_id", "in", self.status_ids.ids)])
-        )
         statuses = self.status_ids
         # the user's words as written, else ours in every language
         reason = self.reason or self.env["client.status.history"]._translate_reason(
@@ -71,13 +66,28 @@ class ClientStatusArchive(models.TransientModel):
                 statuses=", ".join(statuses.with_env(env).mapped("name")),
             )
         )
-        # catalogue upkeep, not a judgement on each client: no lock against
-        # the rules (a preset's rules classify the records moved)
-        records.with_context(
-            client_status_source="manual",
-            client_status_reason=reason,
-            client_status_lock=False,
-        ).write({"client_status_id": self.target_status_id.id})
+        moves = dict.fromkeys(statuses.ids, self.target_status_id.id)
+        Job = self.env["client.status.job"]
+        if self.record_count > Job._get_threshold():
+            Job._check_all_visible(self.scope, statuses, self.record_count)
+            job = Job._start(
+                {
+                    "name": _(
+                        "Archive %(statuses)s",
+                        statuses=", ".join(statuses.mapped("display_name")),
+                    ),
+                    "kind": "archive",
+                    "scope": self.scope,
+                    "moves": moves,
+                    "reason": reason,
+                    "status_ids": statuses.ids,
+                },
+                self.record_count,
+            )
+            return self._show_job(job)
+        records = Job._move_records(self.scope, moves, reason)
+        # counted before the move
+        self.invalidate_recordset(["record_count"])
         self._archive_statuses(self.status_ids)
         return {
             "type": "ir.actions.client",

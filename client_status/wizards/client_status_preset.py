@@ -27,6 +27,7 @@ class ClientStatusPreset(models.TransientModel):
     again changes nothing."""
 
     _name = "client.status.preset"
+    _inherit = "client.status.job.wizard"
     _description = "Load a Client Status Preset"
 
     preset = fields.Selection(PRESETS, required=True, default="lifecycle")
@@ -149,10 +150,30 @@ class ClientStatusPreset(models.TransientModel):
             )
             previous.is_default = False
             default.is_default = True
-        moved = self._move_records(targets)
         archived = replaced.filtered(lambda status: targets[status])
+        moves = {status.id: targets[status].id for status in archived}
+        Job = self.env["client.status.job"]
+        count = sum(archived._get_usage_counts(with_archived=True).values())
+        if count > Job._get_threshold():
+            Job._check_all_visible(self.scope, archived, count)
+            job = Job._start(
+                {
+                    "name": _(
+                        "Load the Preset %(preset)s", preset=self._get_preset_name()
+                    ),
+                    "kind": "preset",
+                    "scope": self.scope,
+                    "moves": moves,
+                    "reason": self._get_move_reason(),
+                    "status_ids": archived.ids,
+                    "note": self._get_kept_message(replaced - archived),
+                },
+                count,
+            )
+            return self._show_job(job)
+        moved = Job._move_records(self.scope, moves, self._get_move_reason())
         self.env["client.status.archive"]._archive_statuses(archived)
-        return self._get_done_action(moved, replaced - archived)
+        return self._get_done_action(len(moved), replaced - archived)
 
     def _get_preset_name(self):
         """The name of the preset, in the user's language."""
@@ -226,47 +247,32 @@ class ClientStatusPreset(models.TransientModel):
             targets[status] = named[:1] or of_kind[:1] or default
         return targets
 
-    def _move_records(self, targets):
-        """Move the records (archived ones too) of each status of ``targets``
-        to its target, one write per target, with history rows naming the
-        preset. Return the number of records moved."""
-        statuses_by_target = defaultdict(lambda: self.env["client.status"])
-        for status, target in targets.items():
-            if target:
-                statuses_by_target[target] |= status
-        model = self.env["client.status"]._get_status_models()[self.scope]
-        # catalogue upkeep, not a judgement on each client: no lock against
-        # the rules (the preset's rules classify the records moved)
-        records = self.env[model].with_context(
-            active_test=False,
-            client_status_source="manual",
-            client_status_reason=self.env["client.status.history"]._translate_reason(
-                lambda env: env._(
-                    "Preset %(preset)s loaded",
-                    preset=self.with_env(env)._get_preset_name(),
-                )
-            ),
-            client_status_lock=False,
+    def _get_move_reason(self):
+        """The reason on the history rows of the records moved, in every
+        language."""
+        return self.env["client.status.history"]._translate_reason(
+            lambda env: env._(
+                "Preset %(preset)s loaded",
+                preset=self.with_env(env)._get_preset_name(),
+            )
         )
-        moved = 0
-        for target, statuses in statuses_by_target.items():
-            to_move = records.search([("client_status_id", "in", statuses.ids)])
-            to_move.write({"client_status_id": target.id})
-            moved += len(to_move)
-        return moved
+
+    def _get_kept_message(self, kept):
+        """What the user is told of the statuses ``kept`` (none: nothing)."""
+        if not kept:
+            return False
+        return _(
+            "Kept active: %(statuses)s (records never leave a blacklist"
+            " status, and the preset has none).",
+            statuses=", ".join(kept.mapped("display_name")),
+        )
 
     def _get_done_action(self, moved, kept):
         """The notification saying what the load did, then a reload of the
         view behind the wizard."""
         messages = [_("%(count)s records moved to another status.", count=moved)]
         if kept:
-            messages.append(
-                _(
-                    "Kept active: %(statuses)s (records never leave a blacklist"
-                    " status, and the preset has none).",
-                    statuses=", ".join(kept.mapped("display_name")),
-                )
-            )
+            messages.append(self._get_kept_message(kept))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

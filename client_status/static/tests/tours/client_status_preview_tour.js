@@ -41,3 +41,58 @@ registry.category("web_tour.tours").add("client_status_preview_hidden", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("client_status_preview_background", {
+    steps: () => [
+        {
+            content: "Preview what a run of the rules would change",
+            trigger: ".o_control_panel button[name=action_preview]",
+            run: "click",
+        },
+        {
+            content: "Many records: the preview runs in the background, with its progress",
+            trigger: ".modal .o_field_widget[name=job_progress] .o_progressbar",
+        },
+        {
+            content: "Refresh the progress",
+            trigger: ".modal button[name=action_refresh]",
+            run: "click",
+        },
+        {
+            content: "The wizard stays open, with the progress",
+            trigger: ".modal .o_field_widget[name=job_progress] .o_progressbar",
+        },
+        {
+            content: "Close it: the job goes on",
+            trigger: ".modal button.btn-secondary:contains('Close')",
+            run: "click",
+        },
+        {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("client_status_job_apply", {
+    steps: () => [
+        {
+            content: "Open the preview among the background jobs",
+            trigger: ".o_data_row td:contains('Preview of the Rules')",
+            run: "click",
+        },
+        {
+            content: "Its changes are listed",
+            trigger: ".o_field_widget[name=shown_line_ids] .o_data_row:contains('Tour Preview Client')",
+        },
+        {
+            content: "Apply",
+            trigger: ".o_form_view button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "The user is told how many records changed",
+            trigger: ".o_notification:contains('Records whose status changed')",
+        },
+    ],
+});
