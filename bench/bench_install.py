@@ -115,7 +115,7 @@ def run_job(registry, kind):
             ):
                 break
             call = time.perf_counter()
-            env["client.status.rule"]._cron_reclassify_runs()
+            env["client.status.run"]._cron_reclassify_runs()
         slowest = max(slowest, time.perf_counter() - call)
         calls += 1
     return time.perf_counter() - start, calls, slowest

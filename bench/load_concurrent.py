@@ -350,13 +350,13 @@ def classify(env):
         runs._process_batch()
         env.cr.commit()
         env.invalidate_all()
-    Rule = env["client.status.rule"]
+    Run = env["client.status.run"]
     models = env["client.status"]._get_status_models().values()
     while any(
         env[model].search_count(env[model]._client_status_pending_domain())
         for model in models
     ):
-        Rule._cron_reclassify_pending()
+        Run._cron_reclassify_pending()
         env.cr.commit()
         env.invalidate_all()
 

@@ -3,7 +3,7 @@
 {
     "name": "Client Status",
     "summary": "Statuses for contacts and leads: catalogue, history, kanban by status",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "client_status authors",
     "website": "https://github.com/client-status/client_status",

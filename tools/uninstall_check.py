@@ -225,20 +225,20 @@ class Check:
         wizard left open."""
         with Registry(self.dbname).cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            Rule, Run = env["client.status.rule"], env["client.status.run"]
+            Run = env["client.status.run"]
             # the daily job starts the runs, the job of the runs does a batch
             # per call (each committed, as the cron does)
-            Rule._cron_reclassify()
+            Run._cron_reclassify()
             cr.commit()
             for __ in range(1000):
-                Rule._cron_reclassify_runs()
+                Run._cron_reclassify_runs()
                 cr.commit()
                 if not Run.search_count([("state", "=", "running")]):
                     break
             else:
                 raise AssertionError("the full reclassification did not end")
-            Rule._cron_reclassify()
-            Rule._cron_reclassify_runs()
+            Run._cron_reclassify()
+            Run._cron_reclassify_runs()
             cr.commit()
             running = Run.search([("state", "=", "running")])
             snapshots = Run._snapshot_tables()

@@ -638,3 +638,52 @@ class ClientStatusRun(models.Model):
         self.browse(
             run_id for run_id in self._snapshot_tables() if run_id not in running
         )._drop_snapshots()
+
+    @api.model
+    def _cron_reclassify_pending(self):
+        """Reclassify, one batch per call, the records whose inputs changed
+        since the last run (a lead won or lost, a message): between the full
+        runs, statuses follow within minutes."""
+        models_by_scope = self.env["client.status"]._get_status_models()
+        done = 0
+        for scope, model_name in models_by_scope.items():
+            records, stored = self.env[model_name]._client_status_pending_batch()
+            if records:
+                run = self._new_incremental(scope)
+                records._client_status_reclassify(
+                    run._rules(), stored, run._engine_context()
+                )
+                done += len(records)
+        remaining = sum(
+            self.env[model_name].search_count(
+                self.env[model_name]._client_status_pending_domain()
+            )
+            for model_name in models_by_scope.values()
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _cron_reclassify(self):
+        """Start the daily reclassification: a run for each scope and each
+        company (and the shared records), processed in the background by
+        ``_cron_reclassify_runs``, so that a company's failure does not stop
+        another's."""
+        self._start(self.env["res.company"].with_context(active_test=False).search([]))
+        self.env.ref("client_status.ir_cron_client_status_reclassify_runs")._trigger()
+
+    @api.model
+    def _cron_reclassify_runs(self):
+        """Reclassify one batch of the running runs per call, reporting
+        progress to the cron, which calls again (each call in its own
+        transaction) until every run is done; a run cut short resumes where
+        it stopped, a batch that conflicts with a user is retried."""
+        runs = self.search([("state", "=", "running")], order="id")
+        done, remaining = runs._process_batch()
+        if remaining:
+            # the cron calls again only after some work done; past its ten
+            # calls in a row, a trigger wakes a worker again at once
+            done = max(done, 1)
+            self.env.ref(
+                "client_status.ir_cron_client_status_reclassify_runs"
+            )._trigger()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -103,7 +103,7 @@ class TestClientStatusLock(ClientStatusCommon):
             self.buyer._client_status_mark_pending()
             self.env.flush_all()
             with freeze_time(day):
-                self.env["client.status.rule"]._cron_reclassify_pending()
+                self.env["client.status.run"]._cron_reclassify_pending()
             self.assertEqual(self.buyer.client_status_id, status)
             self.assertFalse(self.buyer.client_status_pending)
 

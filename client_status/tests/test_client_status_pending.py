@@ -19,17 +19,17 @@ class TestClientStatusPending(ClientStatusRuleCommon):
         )
         self.assertEqual(self.buyer.client_status_pending, True)
         with freeze_time(NOW):
-            self.env["client.status.rule"]._cron_reclassify_pending()
+            self.env["client.status.run"]._cron_reclassify_pending()
         self.assertEqual(self.buyer.client_status_pending, False)
         # an open lead alone does not change the status of a prospect
         self.assertEqual(self.buyer.client_status_id, self.status_prospect)
         with freeze_time(NOW):
             lead.write({"probability": 100})
             self.assertEqual(self.buyer.client_status_pending, True)
-            self.env["client.status.rule"]._cron_reclassify_pending()
+            self.env["client.status.run"]._cron_reclassify_pending()
         self.assertEqual(self.buyer.client_status_id, self.status_new)
         self.assertEqual(self._history(self.buyer)[-1].rule_id, self.rule_new)
-        self.env["client.status.rule"]._cron_reclassify_pending()
+        self.env["client.status.run"]._cron_reclassify_pending()
         # no rule reads the last contact: a message marks nothing
         self.buyer.message_post(body="Called back", message_type="comment")
         lead.message_post(body="Budget confirmed", message_type="comment")

@@ -1,5 +1,6 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import os
 from datetime import datetime
 from unittest.mock import patch
 
@@ -7,12 +8,24 @@ from freezegun import freeze_time
 from psycopg2 import errors
 
 from odoo import sql_db
+from odoo.modules.migration import load_script
+from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.client_status.models import client_status_run
 
 from .common import NOW, ClientStatusCommon, ClientStatusRuleCommon
+
+MIGRATION_1_4 = load_script(
+    os.path.join(
+        get_module_path("client_status"),
+        "migrations",
+        "18.0.1.4.0",
+        "post-migration.py",
+    ),
+    "client_status_post_migration_1_4",
+)
 
 
 class ClientStatusRunCommon(ClientStatusCommon):
@@ -219,7 +232,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
         self.assertEqual(clients_b.client_status_id, self.status_prospect)
 
     def test_daily_job_one_run_per_company_and_shared(self):
-        self.env["client.status.rule"]._cron_reclassify()
+        self.env["client.status.run"]._cron_reclassify()
         runs = self.Run.search([("state", "=", "running")])
         companies = self.env["res.company"].with_context(active_test=False).search([])
         scopes = self.env["client.status"]._get_status_models()
@@ -238,7 +251,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
         )
         self.assertTrue(shared.record_count)
         # started again while they run: no second set
-        self.env["client.status.rule"]._cron_reclassify()
+        self.env["client.status.run"]._cron_reclassify()
         self.assertEqual(self.Run.search([("state", "=", "running")]), runs)
 
     def test_shared_contact_keeps_shared_statuses(self):
@@ -324,7 +337,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
         # SKIP LOCKED: the skipping itself is tested above with a second
         # connection), so neither waits on the other
         with self._capture_queries() as queries:
-            self.env["client.status.rule"]._cron_reclassify_pending()
+            self.env["client.status.run"]._cron_reclassify_pending()
         self.assertTrue(
             [
                 query
@@ -333,6 +346,25 @@ class TestClientStatusRun(ClientStatusRunCommon):
             ]
         )
         self.assertEqual(buyer.client_status_id, self.status_new)
+
+
+@tagged("post_install", "-at_install", "client_status_run")
+class TestClientStatusRunCrons(ClientStatusRunCommon):
+    """The jobs of the reclassification belong to the runs."""
+
+    def test_upgrade_moves_the_jobs_to_the_runs(self):
+        crons = self.env["ir.cron"].browse(
+            self.env.ref(xmlid).id for xmlid in MIGRATION_1_4.RUN_CRONS
+        )
+        self.assertEqual(set(crons.mapped("model_id.model")), {"client.status.run"})
+        # as an 18.0.1.3.0 database has them
+        crons.model_id = self.env["ir.model"]._get("client.status.rule")
+        MIGRATION_1_4.migrate(self.env.cr, "18.0.1.3.0")
+        self.assertEqual(set(crons.mapped("model_id.model")), {"client.status.run"})
+        # each job's code runs on its model
+        for cron in crons:
+            method = cron.code.removeprefix("model.").removesuffix("()")
+            self.assertTrue(callable(getattr(self.env[cron.model_id.model], method)))
 
 
 @tagged("post_install", "-at_install", "client_status_run")
@@ -511,7 +543,7 @@ class TestClientStatusRunBatches(ClientStatusRuleCommon):
             self.assertEqual(run.last_record_id, other.id)
             self.assertEqual(other.client_status_id, self.status_prospect)
             self.assertEqual(other.client_status_pending, True)
-            self.env["client.status.rule"]._cron_reclassify_pending()
+            self.env["client.status.run"]._cron_reclassify_pending()
             self.assertEqual(other.client_status_id, self.status_new)
             self.assertEqual(other.client_status_pending, False)
             while run.state == "running":

@@ -49,7 +49,7 @@ class TestDemoData(TransactionCase):
             self.clients, "No demo data: leave this test out with -client_status_demo"
         )
         before = self._statuses()
-        self.env["client.status.rule"]._cron_reclassify_pending()
+        self.env["client.status.run"]._cron_reclassify_pending()
         self.assertEqual(self._statuses(), before)
         # the daily job, batch after batch as the cron calls it
         runs = self.env["client.status.run"]._get_running()

@@ -196,7 +196,7 @@ class TestPostInitHook(ClientStatusCommon):
         progress it reports, ``(done, remaining)``."""
         cron = self.env.ref("client_status.ir_cron_client_status_reclassify_runs")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
-        self.env["client.status.rule"].with_context(
+        self.env["client.status.run"].with_context(
             ir_cron_progress_id=progress.id
         )._cron_reclassify_runs()
         return progress.done, progress.remaining

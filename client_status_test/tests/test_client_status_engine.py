@@ -130,7 +130,7 @@ class TestClientStatusEngine(ClientStatusTestCommon):
         self.assertTrue(pending.client_status_pending)
         self.assertFalse(other.client_status_pending)
         with freeze_time(LATER):
-            self.env["client.status.rule"]._cron_reclassify_pending()
+            self.env["client.status.run"]._cron_reclassify_pending()
         self.assertFalse(pending.client_status_pending)
         self.assertEqual(pending.client_status_id, self.status_dormant)
         self.assertEqual(self._history(pending)[-1].rule_id, self.rule_dormant)
