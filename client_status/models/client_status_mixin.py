@@ -18,6 +18,9 @@ _logger = logging.getLogger(__name__)
 LOCKING_SOURCES = ("manual", "import")
 # The fields of the lock: a write that sets them decides the lock itself.
 LOCK_FIELDS = {"client_status_locked", "client_status_locked_until"}
+# Tables of more rows get the board's index from the background runs, not
+# from the install (see ``_client_status_create_board_index``).
+BOARD_INDEX_INSTALL_LIMIT = 100000
 # The history sources a client (RPC, the web client) may cause: any other
 # comes from the addon's own code only (see ``ClientStatusSource``).
 CLIENT_SOURCES = ("manual", "import")
@@ -823,15 +826,7 @@ class ClientStatusMixin(models.AbstractModel):
             ["id"],
             where="client_status_pending",
         )
-        if board := self._client_status_board_index():
-            expressions, where = board
-            create_index(
-                self.env.cr,
-                f"{self._table}_client_status_board_index",
-                self._table,
-                ["client_status_id", *expressions],
-                where=where,
-            )
+        self._client_status_create_board_index(deferrable=True)
         return super().init()
 
     @api.model
@@ -841,3 +836,34 @@ class ClientStatusMixin(models.AbstractModel):
         come from the index rather than from sorting the whole column; None
         for no index."""
         return None
+
+    @api.model
+    def _client_status_create_board_index(self, deferrable=False):
+        """Create the board's index (``_client_status_board_index``) unless
+        it exists; with ``deferrable`` (installing or updating the addon),
+        not on a table of more than ``BOARD_INDEX_INSTALL_LIMIT`` rows, whose
+        index the background runs create (seconds at a million rows: the
+        install returns sooner). Return whether the index exists."""
+        board = self._client_status_board_index()
+        if not board:
+            return True
+        name = f"{self._table}_client_status_board_index"
+        cr = self.env.cr
+        if sql.index_exists(cr, name):
+            return True
+        if deferrable:
+            cr.execute(
+                SQL(
+                    "SELECT count(*) FROM (SELECT FROM %s LIMIT %s) AS row",
+                    SQL.identifier(self._table),
+                    BOARD_INDEX_INSTALL_LIMIT + 1,
+                )
+            )
+            if cr.fetchone()[0] > BOARD_INDEX_INSTALL_LIMIT:
+                _logger.info("%s: the board's index is left to the runs", self._name)
+                return False
+        expressions, where = board
+        create_index(
+            cr, name, self._table, ["client_status_id", *expressions], where=where
+        )
+        return True

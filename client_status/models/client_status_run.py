@@ -403,6 +403,7 @@ class ClientStatusRun(models.Model):
         installing = self.search([("state", "=", "running"), ("kind", "=", "install")])
         if not installing:
             scopes = self.search([("kind", "=", "install")]).mapped("scope")
+            self._create_board_indexes()
             self._start(
                 self.env["res.company"].with_context(active_test=False).search([]),
                 scopes=sorted(set(scopes)),
@@ -640,6 +641,13 @@ class ClientStatusRun(models.Model):
         )._drop_snapshots()
 
     @api.model
+    def _create_board_indexes(self):
+        """Create the boards' indexes the install left to the runs (large
+        tables), once their records have a status."""
+        for model in self.env["client.status"]._get_status_models().values():
+            self.env[model]._client_status_create_board_index()
+
+    @api.model
     def _cron_reclassify_pending(self):
         """Reclassify, one batch per call, the records whose inputs changed
         since the last run (a lead won or lost, a message): between the full
@@ -669,6 +677,7 @@ class ClientStatusRun(models.Model):
         ``_cron_reclassify_runs``, so that a company's failure does not stop
         another's."""
         self._start(self.env["res.company"].with_context(active_test=False).search([]))
+        self._create_board_indexes()
         self.env.ref("client_status.ir_cron_client_status_reclassify_runs")._trigger()
 
     @api.model

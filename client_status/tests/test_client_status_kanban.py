@@ -1,7 +1,12 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
 from odoo.tools import SQL
+from odoo.tools.sql import index_exists
+
+from odoo.addons.client_status.models import client_status_mixin
 
 from .common import ClientStatusCommon
 
@@ -69,3 +74,15 @@ class TestClientStatusKanban(ClientStatusCommon):
         )
         self.assertIn("crm_lead_client_status_board_index", plan)
         self.assertNotIn("Sort", plan)
+
+    def test_board_index_of_a_large_table_left_to_the_runs(self):
+        Partner = self.env["res.partner"]
+        name = "res_partner_client_status_board_index"
+        self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+        # a table larger than the limit: the install leaves the index out
+        with patch.object(client_status_mixin, "BOARD_INDEX_INSTALL_LIMIT", 0):
+            self.assertFalse(Partner._client_status_create_board_index(deferrable=True))
+        self.assertFalse(index_exists(self.env.cr, name))
+        # the runs (the daily job, the end of the installation runs) create it
+        self.env["client.status.run"]._create_board_indexes()
+        self.assertTrue(index_exists(self.env.cr, name))
