@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import namedtuple
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL, LazyTranslate
 
@@ -87,24 +87,22 @@ class ClientStatusEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    @tools.ormcache()
     def _client_status_metric_registry(self):
         """The metrics of this model, ``{name: ClientStatusMetric}`` in the
-        order they were declared (see ``metric``)."""
-        cls = type(self)
-        registry = cls.__dict__.get("_client_status_metrics_declared")
-        if registry is None:
-            registry = {}
-            for klass in reversed(cls.__mro__):
-                for name, member in vars(klass).items():
-                    declared = getattr(member, "_client_status_metric", None)
-                    if declared and name.startswith(METRIC_PREFIX):
-                        registry[name.removeprefix(METRIC_PREFIX)] = declared._replace(
-                            reads={
-                                model or self._name: fnames
-                                for model, fnames in declared.reads.items()
-                            }
-                        )
-            cls._client_status_metrics_declared = registry
+        order they were declared (see ``metric``), read from its classes
+        once per registry (a module loaded later may declare more)."""
+        registry = {}
+        for klass in reversed(type(self).__mro__):
+            for name, member in vars(klass).items():
+                declared = getattr(member, "_client_status_metric", None)
+                if declared and name.startswith(METRIC_PREFIX):
+                    registry[name.removeprefix(METRIC_PREFIX)] = declared._replace(
+                        reads={
+                            model or self._name: fnames
+                            for model, fnames in declared.reads.items()
+                        }
+                    )
         return registry
 
     @api.model

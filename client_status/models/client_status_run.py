@@ -531,7 +531,12 @@ class ClientStatusRun(models.Model):
             records._client_status_history_field,
             scope,
             [
-                StatusChange(record_id, None, status_id, None, company_id)
+                StatusChange(
+                    record_id=record_id,
+                    from_id=None,
+                    to_id=status_id,
+                    company_id=company_id,
+                )
                 for record_id, (status_id, company_id) in targets.items()
             ],
             "install",

@@ -466,9 +466,9 @@ class ResPartner(models.Model):
             company_id = partner.company_id.id or None
             changes.append(
                 StatusChange(
-                    partner.id,
-                    status_id,
-                    status_id,
+                    record_id=partner.id,
+                    from_id=status_id,
+                    to_id=status_id,
                     company_id=company_id,
                     reason=reason,
                 )
