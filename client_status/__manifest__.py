@@ -9,7 +9,7 @@
     "website": "https://github.com/client-status/client_status",
     "license": "LGPL-3",
     "development_status": "Beta",
-    "depends": ["crm", "base_automation"],
+    "depends": ["crm", "base_automation", "portal"],
     "data": [
         "security/client_status_security.xml",
         "security/ir.model.access.csv",
@@ -30,6 +30,7 @@
         "wizards/client_status_preset_views.xml",
         "wizards/client_status_clarify_views.xml",
         "views/res_config_settings_views.xml",
+        "views/questionnaire_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

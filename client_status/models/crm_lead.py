@@ -1,10 +1,13 @@
 # Copyright 2026 client_status authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
 from textwrap import shorten
+
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, email_normalize, html2plaintext
+from odoo.tools import SQL, email_normalize, format_date, formatLang, html2plaintext
 
 from .client_status import KINDS
 from .client_status_history import ClientStatusSource
@@ -23,6 +26,12 @@ BLACKLIST_INPUTS = {
 ESCALATION_BATCH_SIZE = 1000
 # Characters of the client's answer kept in the history.
 ANSWER_LENGTH = 300
+
+# Characters of an answer the client types on the questionnaire.
+QUESTIONNAIRE_ANSWER_SIZE = 2000
+# Answers sent per questionnaire link in QUESTIONNAIRE_WINDOW at most.
+QUESTIONNAIRE_ATTEMPTS = 5
+QUESTIONNAIRE_WINDOW = timedelta(minutes=10)
 
 # The lead values of the clarification workflow.
 CLARIFICATION_INPUTS = {"clarification_deadline", "clarification_topic"}
@@ -72,6 +81,39 @@ class CrmLead(models.Model):
         "mail.activity", string="Clarification Activity", copy=False, readonly=True
     )
     clarification_escalated = fields.Boolean(copy=False, readonly=True)
+    # the questionnaire: a token of its own rather than portal.mixin's, whose
+    # access_token also opens the lead's chatter to the portal routes and
+    # puts a link to the lead in every e-mail to the customer
+    clarification_token = fields.Char(
+        string="Questionnaire Token",
+        copy=False,
+        readonly=True,
+        groups="sales_team.group_sale_salesman",
+    )
+    clarification_answer = fields.Text(
+        string="Answer", copy=False, readonly=True, help="The client's answer."
+    )
+    clarification_answer_amount = fields.Monetary(
+        string="Answered Amount",
+        currency_field="clarification_answer_currency_id",
+        copy=False,
+        readonly=True,
+    )
+    clarification_answer_currency_id = fields.Many2one(
+        "res.currency", string="Answered Currency", copy=False, readonly=True
+    )
+    clarification_answer_date = fields.Date(
+        string="Answered Date", copy=False, readonly=True
+    )
+    clarification_answered_at = fields.Datetime(
+        string="Answered On", copy=False, readonly=True
+    )
+    clarification_answer_attempts = fields.Integer(
+        string="Questionnaire Attempts", copy=False, readonly=True
+    )
+    clarification_answer_attempt_at = fields.Datetime(
+        string="Questionnaire First Attempt", copy=False, readonly=True
+    )
     # shown on the form only: depends on the customer, not on its status, so
     # that changing the status of thousands of contacts does not look for leads
     partner_client_status_kind = fields.Selection(
@@ -111,9 +153,9 @@ class CrmLead(models.Model):
         leads = super().create(vals_list)
         if self.env["client.status.rule"]._get_rule_inputs("res.partner", self._name):
             leads.partner_id.commercial_partner_id._client_status_mark_pending()
-        leads.filtered(
-            lambda lead: lead.client_status_kind == "waiting"
-        )._client_status_plan_clarification()
+        waiting = leads.filtered(lambda lead: lead.client_status_kind == "waiting")
+        waiting._client_status_plan_clarification()
+        waiting._client_status_new_questionnaire()
         leads._client_status_close_deals()
         return leads
 
@@ -134,6 +176,7 @@ class CrmLead(models.Model):
                 lambda lead: lead.client_status_kind == "waiting"
             )
             (now_waiting - waiting)._client_status_plan_clarification()
+            (now_waiting - waiting)._client_status_new_questionnaire()
             # no longer waiting for the client: nothing to expect any more
             (waiting - now_waiting).clarification_activity_id.exists().unlink()
             self._client_status_close_deals()
@@ -214,6 +257,14 @@ class CrmLead(models.Model):
             "partner_client_status_kind",
             "clarification_activity_id",
             "clarification_escalated",
+            "clarification_token",
+            "clarification_answer",
+            "clarification_answer_amount",
+            "clarification_answer_currency_id",
+            "clarification_answer_date",
+            "clarification_answered_at",
+            "clarification_answer_attempts",
+            "clarification_answer_attempt_at",
         }
 
     def _client_status_change_reasons(self):
@@ -289,9 +340,8 @@ class CrmLead(models.Model):
 
     def _client_status_on_client_reply(self):
         """A message came from the client on leads of ``self`` waiting for
-        them: move each to the status its waiting status names ("On Reply Go
-        To"), with the answer in the history, and close the clarification
-        activity with the answer as feedback."""
+        them: each takes the message as the client's answer (see
+        :meth:`_client_status_take_answer`)."""
         waiting = self.filtered(
             lambda lead: lead.client_status_kind == "waiting"
             and lead.client_status_id.reply_status_id
@@ -310,24 +360,146 @@ class CrmLead(models.Model):
             )
         )
         for lead in waiting:
-            target = lead.client_status_id.reply_status_id
-            answer = shorten(
+            lead._client_status_take_answer(
                 html2plaintext(
                     self.env["mail.message"].browse(latest.get(lead.id)).body or ""
-                ),
-                ANSWER_LENGTH,
-                placeholder="…",
-            )
-            lead.clarification_activity_id.action_feedback(feedback=answer)
-            lead.with_context(
-                client_status_reason=self.env[
-                    "client.status.history"
-                ]._translate_reason(
-                    lambda env, answer=answer: env._(
-                        "Answer from the client: %(answer)s", answer=answer
-                    )
                 )
-            ).client_status_id = target
+            )
+
+    def _client_status_take_answer(self, answer):
+        """The client answered the lead ``self`` waiting for them (an e-mail
+        reply, the questionnaire): move it to the status its waiting status
+        names ("On Reply Go To"), with the answer in the history, and close
+        the clarification activity with the answer as feedback. Return
+        whether the lead moved.
+
+        :param str answer: the answer, as plain text
+        """
+        self.ensure_one()
+        target = self.client_status_id.reply_status_id
+        if self.client_status_kind != "waiting" or not target:
+            return False
+        answer = shorten(answer, ANSWER_LENGTH, placeholder="…")
+        self.clarification_activity_id.action_feedback(feedback=answer)
+        self.with_context(
+            client_status_source=ClientStatusSource("automation"),
+            client_status_reason=self.env["client.status.history"]._translate_reason(
+                lambda env: env._("Answer from the client: %(answer)s", answer=answer)
+            ),
+        ).client_status_id = target
+        return True
+
+    # ------------------------------------------------------------------
+    # Questionnaire: the client answers on a public page (see
+    # controllers/questionnaire.py)
+    # ------------------------------------------------------------------
+
+    def _client_status_new_questionnaire(self):
+        """A new clarification for the leads of ``self``: a new link (the
+        links sent before stop working) and no answer yet."""
+        if not self:
+            return
+        # sudo: the token and the answer are kept by the workflow (protected)
+        self.sudo().write(
+            {
+                "clarification_answer": False,
+                "clarification_answer_amount": 0.0,
+                "clarification_answer_currency_id": False,
+                "clarification_answer_date": False,
+                "clarification_answered_at": False,
+                "clarification_answer_attempts": 0,
+                "clarification_answer_attempt_at": False,
+            }
+        )
+        # a random token per lead, in one query
+        self.flush_recordset(["clarification_token"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_lead SET clarification_token = gen_random_uuid()::text"
+                " WHERE id = ANY(%s)",
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["clarification_token"])
+
+    def _client_status_questionnaire_url(self):
+        """The path of the questionnaire of the lead ``self``, with its
+        token."""
+        self.ensure_one()
+        # sudo: the token is for the salesperson to send, not for the form
+        token = self.sudo().clarification_token
+        return f"/client_status/questionnaire/{self.id}?access_token={token}"
+
+    def _client_status_questionnaire_open(self):
+        """Whether the lead ``self`` still expects an answer on its
+        questionnaire: waiting for the client, not answered yet."""
+        self.ensure_one()
+        return (
+            self.client_status_kind == "waiting"
+            and not self.clarification_answered_at
+            and bool(self.sudo().clarification_token)
+        )
+
+    def _client_status_questionnaire_attempt(self):
+        """Count an answer sent on the questionnaire of the lead ``self``;
+        return False when the link sent too many in the last minutes."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        lead = self.sudo()  # sudo: protected counters of the workflow
+        if (
+            not lead.clarification_answer_attempt_at
+            or lead.clarification_answer_attempt_at < now - QUESTIONNAIRE_WINDOW
+        ):
+            lead.write(
+                {
+                    "clarification_answer_attempts": 1,
+                    "clarification_answer_attempt_at": now,
+                }
+            )
+            return True
+        lead.clarification_answer_attempts += 1
+        return lead.clarification_answer_attempts <= QUESTIONNAIRE_ATTEMPTS
+
+    def _client_status_questionnaire_answer(
+        self, text=None, amount=None, currency=None, answer_date=None
+    ):
+        """Store the answer the client gave on the questionnaire of the lead
+        ``self`` (values checked by the caller), post it in the chatter as
+        the customer and take it as the client's answer."""
+        self.ensure_one()
+        if self.clarification_topic == "budget":
+            answer = formatLang(self.env, amount, currency_obj=currency)
+        elif self.clarification_topic == "timeline":
+            answer = format_date(self.env, answer_date)
+        else:
+            answer = text
+        self.write(
+            {
+                "clarification_answer": text or answer,
+                "clarification_answer_amount": amount or 0.0,
+                "clarification_answer_currency_id": currency.id if currency else False,
+                "clarification_answer_date": answer_date or False,
+                "clarification_answered_at": fields.Datetime.now(),
+            }
+        )
+        question = (
+            self.clarification_question or self._client_status_clarification_text()
+        )
+        self.message_post(
+            # escaped: the client's words are text
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                _("Answer to the questionnaire: %(question)s", question=question),
+                answer,
+            ),
+            author_id=self.partner_id.id or None,
+            email_from=self.email_from or None,
+            message_type="comment",
+            # a note: the followers are not mailed, the automation rules of
+            # incoming messages do not run (the answer is taken below)
+            subtype_xmlid="mail.mt_note",
+        )
+        self._client_status_take_answer(answer)
 
     def _client_status_close_deals(self):
         """Keep the pipeline true to statuses a person set (by hand, drag and

@@ -61,6 +61,14 @@ LEAD_FIELDS = {
     "partner_client_status_kind": "protected",
     "clarification_activity_id": "protected",
     "clarification_escalated": "protected",
+    "clarification_token": "protected",
+    "clarification_answer": "protected",
+    "clarification_answer_amount": "protected",
+    "clarification_answer_currency_id": "protected",
+    "clarification_answer_date": "protected",
+    "clarification_answered_at": "protected",
+    "clarification_answer_attempts": "protected",
+    "clarification_answer_attempt_at": "protected",
 }
 
 
