@@ -21,7 +21,7 @@ class ClientStatusQuestionnaire(http.Controller):
     def client_status_questionnaire(self, lead_id, access_token=None, **post):
         lead = self._questionnaire_lead(lead_id, access_token)
         if not lead:
-            return request.not_found()
+            raise request.not_found()
         lang = lead.partner_id.lang
         if lang and request.env["res.lang"]._lang_get(lang):
             request.update_context(lang=lang)

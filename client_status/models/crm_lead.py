@@ -472,10 +472,12 @@ class CrmLead(models.Model):
         elif self.clarification_topic == "timeline":
             answer = format_date(self.env, answer_date)
         else:
-            answer = text
+            answer = None
+        # a typed value, with the client's comment if any
+        answer = " - ".join(part for part in (answer, text) if part)
         self.write(
             {
-                "clarification_answer": text or answer,
+                "clarification_answer": text or False,
                 "clarification_answer_amount": amount or 0.0,
                 "clarification_answer_currency_id": currency.id if currency else False,
                 "clarification_answer_date": answer_date or False,

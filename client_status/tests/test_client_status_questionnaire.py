@@ -50,7 +50,12 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
         return response
 
     def _budget(self, amount="20000", **values):
-        return dict(amount=amount, currency_id=str(self.eur.id), answer="", **values)
+        return {
+            "amount": amount,
+            "currency_id": str(self.eur.id),
+            "answer": "",
+            **values,
+        }
 
     def test_page_shows_the_question(self):
         self.assertTrue(self.lead.clarification_token)
@@ -58,6 +63,7 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
         self.assertEqual(response.status_code, 200)
         self.assertIn("Which budget for the first year?", response.text)
         self.assertIn('name="amount"', response.text)
+        self.assertIn('name="answer"', response.text)
         self.assertIn(self.lead.company_id.name or self.env.company.name, response.text)
 
     def test_wrong_token_not_found(self):
@@ -85,7 +91,7 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
     def test_budget_answer(self):
         activity = self.lead.clarification_activity_id
         url = self._url()
-        response = self._post(self._budget())
+        response = self._post(self._budget(answer="For the first year."))
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_client_status_thanks", response.text)
         lead = self.lead
@@ -97,6 +103,8 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
         self.assertEqual(row.source, "automation")
         self.assertIn("Answer from the client:", row.reason)
         self.assertIn("20,000.00", row.reason)
+        self.assertIn("For the first year.", row.reason)
+        self.assertEqual(lead.clarification_answer, "For the first year.")
         self.assertFalse(activity.exists())
         message = lead.message_ids.filtered(
             lambda message: "Answer to the questionnaire" in message.body
@@ -131,6 +139,8 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
         response = self._post({"answer": "x" * 2001})
         self.assertEqual(response.status_code, 400)
         self.assertIn("too long", response.text)
+        # the answer is given back to correct, escaped
+        self.assertIn("x" * 2001 + "</textarea>", response.text)
         self.assertFalse(self.lead.clarification_answer)
         self.assertEqual(self.lead.client_status_id, self.status_lead_waiting)
         response = self._post({"answer": "   "})
