@@ -182,3 +182,14 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
         ]:
             with self.assertRaises(AccessError):
                 lead.write({fname: value})
+
+    def test_page_in_the_client_language(self):
+        self.env["res.lang"]._activate_lang("pl_PL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["client_status"], ["pl_PL"], overwrite=True
+        )
+        self.client.lang = "pl_PL"
+        response = self.url_open(self._url())
+        self.assertEqual(response.status_code, 200)
+        # the topic, as the client reads it
+        self.assertIn("Budżet", response.text)
