@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import ClientStatusCommon
 
@@ -111,6 +111,10 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
         )
         self.assertEqual(message.author_id, self.client)
         self.assertIn("20,000.00", message.body)
+        # the form shows the answer
+        form = Form(lead)
+        self.assertEqual(form.clarification_answer_amount, 20000)
+        self.assertEqual(form.clarification_answer, "For the first year.")
         # answered: the link is dead
         self.assertEqual(self.url_open(url).status_code, 404)
 
