@@ -35,7 +35,7 @@ def run_job(job, max_batches):
     while job.state in ("queued", "running"):
         if max_batches and len(times) >= max_batches:
             break
-        elapsed, __ = timed(job.sudo()._run_next_batch_safely)
+        elapsed, __ = timed(job.sudo()._process_next_batch_safely)
         job.env.flush_all()
         job.env.invalidate_all()
         times.append(elapsed)

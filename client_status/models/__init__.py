@@ -1,4 +1,5 @@
 from . import client_status_cached_mixin
+from . import client_status_batched
 from . import client_status
 from . import client_status_history
 from . import client_status_summary

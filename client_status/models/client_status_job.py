@@ -47,6 +47,7 @@ class ClientStatusJob(models.Model):
     write them: the wizards create them (in sudo) after their own checks."""
 
     _name = "client.status.job"
+    _inherit = ["client.status.batched"]
     _description = "Client Status Background Job"
     _order = "id desc"
 
@@ -104,9 +105,8 @@ class ClientStatusJob(models.Model):
     done_count = fields.Integer(string="Processed", readonly=True)
     changed_count = fields.Integer(string="Changed", readonly=True)
     progress = fields.Float(compute="_compute_progress")
-    batch_size = fields.Integer(readonly=True, default=WRITE_BATCH_SIZE)
+    batch_size = fields.Integer(default=WRITE_BATCH_SIZE)
     last_record_id = fields.Integer(readonly=True)
-    retry_count = fields.Integer(readonly=True)
     error = fields.Text(readonly=True)
     result = fields.Text(readonly=True, help="What the job did, as its user was told.")
     # a preview: the changes planned, counted per (from, to) statuses
@@ -314,24 +314,8 @@ class ClientStatusJob(models.Model):
             job.state = "running"
         getattr(job, f"_run_{job.kind}_batch")(work)
 
-    def _run_next_batch_safely(self):
-        """Process the next batch in a savepoint: a conflict with another
-        transaction is retried by the next call; any other failure fails the
-        job, the batch's writes rolled back."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                self._run_next_batch(self._work_env())
-        except client_status_run.CONFLICTS as error:
-            self.env.invalidate_all()
-            if self.retry_count >= client_status_run.MAX_RETRIES:
-                self._fail(error)
-            else:
-                self.retry_count += 1
-        except Exception as error:
-            self.env.invalidate_all()
-            _logger.exception("client_status: job %s failed", self.id)
-            self._fail(error)
+    def _process_next_batch(self):
+        self._run_next_batch(self._work_env())
 
     def _fail(self, error):
         self.write(
@@ -581,8 +565,8 @@ class ClientStatusJob(models.Model):
             limit=limit,
         )
         by_target = defaultdict(list)
-        for record in records:
-            by_target[moves[record.client_status_id.id]].append(record.id)
+        for status, status_records in records.grouped("client_status_id").items():
+            by_target[moves[status.id]] += status_records.ids
         for target_id, record_ids in by_target.items():
             Model.browse(record_ids).with_context(
                 active_test=False,
@@ -660,7 +644,7 @@ class ClientStatusJob(models.Model):
         if not jobs:
             return
         before = jobs[0].done_count
-        jobs[0]._run_next_batch_safely()
+        jobs[0]._process_next_batch_safely()
         done = jobs[0].done_count - before
         remaining = sum(
             job._count_remaining() for job in jobs if job.state in ("queued", "running")

@@ -5,12 +5,11 @@ import re
 import time
 from datetime import timedelta
 
-from psycopg2 import errors
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .client_status import SCOPES
+from .client_status_batched import BATCH_SIZE_MIN
 from .client_status_history import StatusChange
 
 _logger = logging.getLogger(__name__)
@@ -24,22 +23,9 @@ RECLASSIFY_BATCH_SIZE = 10000
 # last one took, to stay near BATCH_SECONDS, between these bounds.
 BATCH_SECONDS = 0.5
 BATCH_SIZE_FIRST = 1000
-BATCH_SIZE_MIN = 50
-# A batch that conflicts with a concurrent transaction (a serialization
-# failure, a deadlock) is retried in a new transaction after a pause that
-# doubles each time (from RETRY_PAUSE, at most RETRY_PAUSE_MAX seconds), with
-# half as many records; after MAX_RETRIES conflicts in a row the run fails.
-MAX_RETRIES = 8
-RETRY_PAUSE = 0.1
-RETRY_PAUSE_MAX = 3.0
 # How long the end of a run waits to mark pending the records users kept
 # busy through the run.
 FINISH_LOCK_TIMEOUT = "2s"
-CONFLICTS = (
-    errors.SerializationFailure,
-    errors.DeadlockDetected,
-    errors.LockNotAvailable,
-)
 # A run's snapshot of an aggregate is taken again when older than this (a run
 # cut short and resumed later): its values would be stale.
 SNAPSHOT_MAX_AGE = timedelta(hours=1)
@@ -73,6 +59,7 @@ class ClientStatusRun(models.Model):
     the last one ends, runs of the rules classify those records."""
 
     _name = "client.status.run"
+    _inherit = ["client.status.batched"]
     _description = "Client Status Reclassification Run"
     _order = "id desc"
 
@@ -110,10 +97,7 @@ class ClientStatusRun(models.Model):
     )
     processed_count = fields.Integer(string="Records", readonly=True)
     changed_count = fields.Integer(string="Changed", readonly=True)
-    batch_size = fields.Integer(default=BATCH_SIZE_FIRST, readonly=True)
-    retry_count = fields.Integer(
-        readonly=True, help="Conflicts of the current batch with other transactions."
-    )
+    batch_size = fields.Integer(default=BATCH_SIZE_FIRST)
     # records a user was writing when their batch ran: retried by the next
     # batches, marked pending when the run ends
     skipped_ids = fields.Json(readonly=True)
@@ -195,7 +179,7 @@ class ClientStatusRun(models.Model):
             running.filtered(lambda run: run.kind == "install") or running
         )._lock_first()
         if run:
-            run._reclassify_next_batch_safely()
+            run._process_next_batch_safely()
         done = sum(self.mapped("processed_count"))
         remaining = sum(
             run._count_remaining() for run in self if run.state == "running"
@@ -217,49 +201,11 @@ class ClientStatusRun(models.Model):
         row = self.env.cr.fetchone()
         return self.browse(row[0] if row else ())
 
-    def _reclassify_next_batch_safely(self):
-        """Reclassify the next batch in a savepoint: a conflict with another
-        transaction is rolled back and retried by the next call (a new
-        transaction, after a pause); any other failure fails the run, not
-        the others."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                if self.kind == "install":
-                    self._install_next_batch()
-                else:
-                    self._reclassify_next_batch()
-        except CONFLICTS as error:
-            self.env.invalidate_all()
-            self._retry_later(error)
-        except Exception as error:
-            # any other failure: the run fails, not the job (the other runs)
-            self.env.invalidate_all()
-            _logger.exception("client_status: run %s failed", self.id)
-            self._fail(error)
-
-    def _retry_later(self, error):
-        """The batch conflicted with another transaction: pause, halve the
-        next batch and let the cron call again; fail after MAX_RETRIES."""
-        retries = self.retry_count + 1
-        if retries > MAX_RETRIES:
-            self._fail(error)
-            return
-        _logger.info(
-            "client_status: run %s conflicted with another transaction (%s),"
-            " retry %s of %s",
-            self.id,
-            type(error).__name__,
-            retries,
-            MAX_RETRIES,
-        )
-        time.sleep(min(RETRY_PAUSE * 2 ** (retries - 1), RETRY_PAUSE_MAX))
-        self.write(
-            {
-                "retry_count": retries,
-                "batch_size": max(self.batch_size // 2, BATCH_SIZE_MIN),
-            }
-        )
+    def _process_next_batch(self):
+        if self.kind == "install":
+            self._install_next_batch()
+        else:
+            self._reclassify_next_batch()
 
     def _fail(self, error):
         """End the run as failed with ``error`` (the records it did not reach

@@ -13,7 +13,7 @@ from odoo.modules.module import get_module_path
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from odoo.addons.client_status.models import client_status_run
+from odoo.addons.client_status.models import client_status_batched, client_status_run
 
 from .common import NOW, ClientStatusCommon, ClientStatusRuleCommon
 
@@ -140,7 +140,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
         )
         with (
             patch.object(client_status_run, "FINISH_LOCK_TIMEOUT", "100ms"),
-            patch.object(client_status_run, "RETRY_PAUSE", 0),
+            patch.object(client_status_batched, "RETRY_PAUSE", 0),
         ):
             # to the last batch: the company still busy cannot even be
             # marked pending; the end of the run is retried
@@ -172,7 +172,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
 
         with (
             patch.object(Partner, "_client_status_apply", conflicting_apply),
-            patch.object(client_status_run, "RETRY_PAUSE", 0),
+            patch.object(client_status_batched, "RETRY_PAUSE", 0),
         ):
             self._run_to_the_end(run)
         self.assertTrue(conflicts)
@@ -196,7 +196,7 @@ class TestClientStatusRun(ClientStatusRunCommon):
 
         with (
             patch.object(Partner, "_client_status_apply", failing_apply),
-            self.assertLogs(client_status_run.__name__, "ERROR"),
+            self.assertLogs(client_status_batched.__name__, "ERROR"),
         ):
             runs = self.Run._start(self.company | self.company_b)
             self._run_to_the_end(runs)
@@ -386,8 +386,8 @@ class TestClientStatusRunConflict(ClientStatusRunCommon):
         self.addCleanup(self._undo_committed_pending)
         size = run.batch_size
         with (
-            patch.object(client_status_run, "RETRY_PAUSE", 0),
-            patch.object(client_status_run, "MAX_RETRIES", 2),
+            patch.object(client_status_batched, "RETRY_PAUSE", 0),
+            patch.object(client_status_batched, "MAX_RETRIES", 2),
         ):
             run._process_batch()
             # rolled back, to be retried by the next call of the cron (a new
@@ -448,7 +448,7 @@ class TestClientStatusRunBatches(ClientStatusRuleCommon):
             patch.object(Partner, "_client_status_apply", failing_apply),
         ):
             runs = self.env["client.status.run"]._get_running()
-            with self.assertLogs(client_status_run.__name__, "ERROR"):
+            with self.assertLogs(client_status_batched.__name__, "ERROR"):
                 while any(run.state == "running" for run in runs):
                     runs._process_batch()
         # the run fails (the others go on), the batches before the failure

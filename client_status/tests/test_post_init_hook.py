@@ -11,7 +11,7 @@ from odoo.tools import SQL
 
 from .. import hooks
 from ..hooks import post_init_hook
-from ..models import client_status_run
+from ..models import client_status_batched, client_status_run
 from .common import ClientStatusCommon
 
 
@@ -282,7 +282,7 @@ class TestPostInitHook(ClientStatusCommon):
 
         with (
             patch.object(client_status_run, "INSTALL_BATCH_SIZE", 2),
-            patch.object(client_status_run, "RETRY_PAUSE", 0),
+            patch.object(client_status_batched, "RETRY_PAUSE", 0),
             patch.object(History, "_insert_rows", failing_insert_rows),
         ):
             (run,) = self._install_in_background([partners])
