@@ -6,7 +6,7 @@ from textwrap import shorten
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_date, formatLang, html2plaintext
 
 from .client_status import KINDS
@@ -34,7 +34,14 @@ QUESTIONNAIRE_ATTEMPTS = 5
 QUESTIONNAIRE_WINDOW = timedelta(minutes=10)
 
 # The lead values of the clarification workflow.
-CLARIFICATION_INPUTS = {"clarification_deadline", "clarification_topic"}
+CLARIFICATION_INPUTS = {
+    "clarification_deadline",
+    "clarification_topic",
+    "clarification_question",
+}
+# The context key of the messages that send the questionnaire (the *Send
+# Questionnaire* composer, the escalation job's reminders).
+QUESTIONNAIRE_SENT = "client_status_questionnaire_sent"
 
 
 class CrmLead(models.Model):
@@ -90,6 +97,13 @@ class CrmLead(models.Model):
         readonly=True,
         groups="sales_team.group_sale_salesman",
     )
+    clarification_questionnaire_url = fields.Char(
+        string="Questionnaire Link",
+        compute="_compute_clarification_questionnaire_url",
+        groups="sales_team.group_sale_salesman",
+        help="The page where the client answers; it works until they answer or"
+        " the lead leaves the waiting status.",
+    )
     clarification_answer = fields.Text(
         string="Answer", copy=False, readonly=True, help="The client's answer."
     )
@@ -133,6 +147,14 @@ class CrmLead(models.Model):
                 lead.partner_id.commercial_partner_id.client_status_kind
             )
 
+    @api.depends("clarification_token")
+    def _compute_clarification_questionnaire_url(self):
+        for lead in self:
+            lead.clarification_questionnaire_url = (
+                lead.clarification_token
+                and lead.get_base_url() + lead._client_status_questionnaire_url()
+            )
+
     @api.constrains("client_status_id", "clarification_topic", "clarification_deadline")
     def _check_clarification(self):
         for lead in self:
@@ -155,7 +177,7 @@ class CrmLead(models.Model):
             leads.partner_id.commercial_partner_id._client_status_mark_pending()
         waiting = leads.filtered(lambda lead: lead.client_status_kind == "waiting")
         waiting._client_status_plan_clarification()
-        waiting._client_status_new_questionnaire()
+        waiting._client_status_new_clarification()
         leads._client_status_close_deals()
         return leads
 
@@ -171,17 +193,23 @@ class CrmLead(models.Model):
         )
         res = super().write(vals)
         Partner._client_status_inputs_written(self, watched)
+        changed = waiting
         if "client_status_id" in vals:
             now_waiting = self.filtered(
                 lambda lead: lead.client_status_kind == "waiting"
             )
-            (now_waiting - waiting)._client_status_plan_clarification()
-            (now_waiting - waiting)._client_status_new_questionnaire()
+            entered = now_waiting - waiting
+            entered._client_status_plan_clarification()
+            entered._client_status_new_clarification()
             # no longer waiting for the client: nothing to expect any more
-            (waiting - now_waiting).clarification_activity_id.exists().unlink()
+            left = waiting - now_waiting
+            left.clarification_activity_id.exists().unlink()
+            self.env["client.status.clarification"]._close(left)
+            changed = now_waiting & waiting
             self._client_status_close_deals()
-        elif waiting:
-            waiting._client_status_plan_clarification()
+        if changed and CLARIFICATION_INPUTS & vals.keys():
+            changed._client_status_plan_clarification()
+            self.env["client.status.clarification"]._update(changed)
         return res
 
     def unlink(self):
@@ -199,6 +227,11 @@ class CrmLead(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
+        if self.env.context.get(QUESTIONNAIRE_SENT) and message.message_type in (
+            "email",
+            "comment",
+        ):
+            self.env["client.status.clarification"]._mark_sent(self)
         if message.message_type in ("email", "comment"):
             # the last contact: for the rules that read it only
             Rule = self.env["client.status.rule"]
@@ -207,6 +240,38 @@ class CrmLead(models.Model):
             if "message_ids" in Rule._get_rule_inputs("res.partner", self._name):
                 self.partner_id.commercial_partner_id._client_status_mark_pending()
         return res
+
+    def action_client_status_send_questionnaire(self):
+        """Open the composer with the questionnaire's e-mail for the leads of
+        ``self`` that wait for an answer (in each client's language)."""
+        leads = self.filtered(lambda lead: lead._client_status_questionnaire_open())
+        if not leads:
+            raise UserError(
+                _(
+                    "None of these leads waits for an answer of the client:"
+                    " move them to a status that waits for the client first."
+                )
+            )
+        template = self.env.ref(
+            "client_status.mail_template_clarification_questionnaire",
+            raise_if_not_found=False,
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send the Questionnaire"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": leads.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id if template else False,
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                QUESTIONNAIRE_SENT: True,
+            },
+        }
 
     def action_client_status_change(self, status_id):
         """What the web client does before giving the leads of ``self`` the
@@ -258,6 +323,7 @@ class CrmLead(models.Model):
             "clarification_activity_id",
             "clarification_escalated",
             "clarification_token",
+            "clarification_questionnaire_url",
             "clarification_answer",
             "clarification_answer_amount",
             "clarification_answer_currency_id",
@@ -363,10 +429,11 @@ class CrmLead(models.Model):
             lead._client_status_take_answer(
                 html2plaintext(
                     self.env["mail.message"].browse(latest.get(lead.id)).body or ""
-                )
+                ),
+                "email",
             )
 
-    def _client_status_take_answer(self, answer):
+    def _client_status_take_answer(self, answer, channel):
         """The client answered the lead ``self`` waiting for them (an e-mail
         reply, the questionnaire): move it to the status its waiting status
         names ("On Reply Go To"), with the answer in the history, and close
@@ -374,11 +441,13 @@ class CrmLead(models.Model):
         whether the lead moved.
 
         :param str answer: the answer, as plain text
+        :param str channel: how it came (see ``ANSWER_CHANNELS``)
         """
         self.ensure_one()
         target = self.client_status_id.reply_status_id
         if self.client_status_kind != "waiting" or not target:
             return False
+        self.env["client.status.clarification"]._mark_answered(self, channel)
         answer = shorten(answer, ANSWER_LENGTH, placeholder="…")
         self.clarification_activity_id.action_feedback(feedback=answer)
         self.with_context(
@@ -394,11 +463,13 @@ class CrmLead(models.Model):
     # controllers/questionnaire.py)
     # ------------------------------------------------------------------
 
-    def _client_status_new_questionnaire(self):
-        """A new clarification for the leads of ``self``: a new link (the
-        links sent before stop working) and no answer yet."""
+    def _client_status_new_clarification(self):
+        """A new clarification for the leads of ``self``, recorded for the
+        report: a new questionnaire link (the links sent before stop working)
+        and no answer yet."""
         if not self:
             return
+        self.env["client.status.clarification"]._ask(self)
         # sudo: the token and the answer are kept by the workflow (protected)
         self.sudo().write(
             {
@@ -429,6 +500,40 @@ class CrmLead(models.Model):
         # sudo: the token is for the salesperson to send, not for the form
         token = self.sudo().clarification_token
         return f"/client_status/questionnaire/{self.id}?access_token={token}"
+
+    def _client_status_remind_questionnaire(self):
+        """Send the questionnaire again to the clients of the leads of
+        ``self`` who were sent it and have not answered: the same link, in
+        one composer for all (each client's language)."""
+        # sudo: the log of the workflow, which users only read
+        leads = (
+            self.env["client.status.clarification"]
+            .sudo()
+            ._open_of(self)
+            .filtered("sent_at")
+            .lead_id.with_env(self.env)
+        )
+        template = self.env.ref(
+            "client_status.mail_template_clarification_questionnaire",
+            raise_if_not_found=False,
+        )
+        if not leads or not template:
+            return
+        self.env["mail.compose.message"].with_context(
+            default_composition_mode="comment",
+            default_model=self._name,
+            default_res_ids=leads.ids,
+            default_template_id=template.id,
+            **{QUESTIONNAIRE_SENT: True},
+        ).create(
+            {
+                "message_type": "comment",
+                "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                    "mail.mt_comment"
+                ),
+                "email_layout_xmlid": "mail.mail_notification_light",
+            }
+        )._action_send_mail()
 
     def _client_status_questionnaire_open(self):
         """Whether the lead ``self`` still expects an answer on its
@@ -501,7 +606,7 @@ class CrmLead(models.Model):
             # incoming messages do not run (the answer is taken below)
             subtype_xmlid="mail.mt_note",
         )
-        self._client_status_take_answer(answer)
+        self._client_status_take_answer(answer, "questionnaire")
 
     def _client_status_close_deals(self):
         """Keep the pipeline true to statuses a person set (by hand, drag and
@@ -744,6 +849,7 @@ class CrmLead(models.Model):
                 status_leads._client_status_create_todos(
                     _("No answer from the client yet")
                 )
+                status_leads._client_status_remind_questionnaire()
             # sudo: a flag of the workflow (protected); the job may be run
             # by hand
             status_leads.sudo().clarification_escalated = True

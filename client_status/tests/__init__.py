@@ -5,11 +5,12 @@ from . import test_client_status_automation
 from . import test_client_status_blacklist
 from . import test_client_status_cadence
 from . import test_client_status_catalogue_tour
+from . import test_client_status_clarification
 from . import test_client_status_history
 from . import test_client_status_i18n
 from . import test_client_status_import
-from . import test_client_status_job
 from . import test_client_status_import_tour
+from . import test_client_status_job
 from . import test_client_status_kanban
 from . import test_client_status_lang_tour
 from . import test_client_status_lock

@@ -86,3 +86,9 @@ class ClientStatusClarify(models.TransientModel):
             }
         )
         return {"type": "ir.actions.act_window_close"}
+
+    def action_confirm_send(self):
+        """Confirm, then open the composer with the questionnaire for the
+        leads' clients."""
+        self.action_confirm()
+        return self.lead_ids.action_client_status_send_questionnaire()
