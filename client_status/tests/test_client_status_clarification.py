@@ -51,7 +51,7 @@ class TestClientStatusClarification(ClientStatusCommon):
         composer = Form(
             self.env[action["res_model"]]
             .with_user(user or self.salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         composer.save().action_send_mail()
         return self.env["mail.message"].search(
@@ -114,6 +114,42 @@ class TestClientStatusClarification(ClientStatusCommon):
         self.lead.message_post(body="Any news?", message_type="comment")
         self.assertEqual(clarification.sent_count, 1)
 
+    def test_email_in_the_clients_language(self):
+        """The e-mail is written in the client's language, whoever sends it
+        (the salesperson from the lead, the escalation job's reminder)."""
+        expected = {
+            "pl_PL": ("pytanie w sprawie", "Odpowiedz na pytanie", "Dzień dobry"),
+            "uk_UA": ("запитання щодо", "Відповісти на запитання", "Добрий день"),
+            "ru_RU": ("вопрос по", "Ответить на вопрос", "Здравствуйте"),
+        }
+        for lang in expected:
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(
+            ["client_status"], list(expected), overwrite=True
+        )
+        for lang, (subject, button, greeting) in expected.items():
+            with self.subTest(lang=lang):
+                client = self.client.copy({"name": f"Client {lang}", "lang": lang})
+                lead = self.lead.copy({"partner_id": client.id})
+                self._wait(lead, deadline=date(2026, 6, 11))
+                message = self._send(lead)
+                self.assertIn(subject, message.subject)
+                self.assertIn(button, message.body)
+                self.assertIn(greeting, message.body)
+                self.assertNotIn("Answer the question", message.body)
+                with freeze_time("2026-06-12 09:00:00"):
+                    lead._client_status_remind_questionnaire()
+                reminder = self.env["mail.message"].search(
+                    [
+                        ("model", "=", "crm.lead"),
+                        ("res_id", "=", lead.id),
+                        ("message_type", "=", "comment"),
+                    ],
+                    limit=1,
+                )
+                self.assertNotEqual(reminder, message)
+                self.assertIn(button, reminder.body)
+
     def test_send_needs_a_waiting_lead(self):
         with self.assertRaises(UserError):
             self.lead.with_user(self.salesman).action_client_status_send_questionnaire()
@@ -127,7 +163,7 @@ class TestClientStatusClarification(ClientStatusCommon):
         form = Form(
             self.env[action["res_model"]]
             .with_user(self.salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         form.clarification_topic = "timeline"
         composer = form.save().action_confirm_send()

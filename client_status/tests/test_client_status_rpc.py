@@ -62,6 +62,7 @@ LEAD_FIELDS = {
     "clarification_activity_id": "protected",
     "clarification_escalated": "protected",
     "clarification_token": "protected",
+    "clarification_questionnaire_url": "protected",
     "clarification_answer": "protected",
     "clarification_answer_amount": "protected",
     "clarification_answer_currency_id": "protected",

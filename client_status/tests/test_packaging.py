@@ -18,7 +18,7 @@ class TestPackaging(BaseCase):
     def test_manifest_files_present(self):
         path = get_module_path("client_status")
         manifest = get_manifest("client_status")
-        self.assertEqual(manifest["version"], "18.0.1.4.0")
+        self.assertEqual(manifest["version"], "18.0.1.5.0")
         # the migration scripts, which are no Python package
         self.assertTrue(
             os.path.isfile(
