@@ -22,6 +22,7 @@ from . import test_client_status_preset_tour
 from . import test_client_status_preview
 from . import test_client_status_preview_tour
 from . import test_client_status_questionnaire
+from . import test_client_status_questionnaire_tour
 from . import test_client_status_rpc
 from . import test_client_status_rule
 from . import test_client_status_run

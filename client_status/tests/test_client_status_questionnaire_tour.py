@@ -1,0 +1,108 @@
+# Copyright 2026 client_status authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .test_client_status_tour import check_tour_tools
+
+
+@tagged("post_install", "-at_install", "client_status_questionnaire_tour")
+class TestClientStatusQuestionnaireTour(HttpCase):
+    """The questionnaire end to end, in headless Chromium: the salesperson
+    moves a lead to Clarification and sends the questionnaire (in the
+    client's language, Polish), the client opens the link in an anonymous
+    session and answers in Polish, and the salesperson finds the lead in
+    progress with the answer on the form, in the chatter and the history."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        check_tour_tools()
+        cls.env["res.lang"]._activate_lang("pl_PL")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["client_status"], ["pl_PL"], overwrite=True
+        )
+        Status = cls.env["client.status"]
+        Status.with_context(active_test=False).search([("scope", "=", "lead")]).write(
+            {"sequence": 9999, "fold": True, "is_default": False}
+        )
+        cls.new, cls.progress, cls.waiting = Status.create(
+            [
+                {
+                    "name": name,
+                    "code": code,
+                    "scope": "lead",
+                    "kind": kind,
+                    "sequence": sequence,
+                    "is_default": code == "tour_q_new",
+                }
+                for sequence, (name, code, kind) in enumerate(
+                    [
+                        ("Tour New", "tour_q_new", "open"),
+                        ("Tour In Progress", "tour_q_progress", "open"),
+                        ("Tour Clarification", "tour_q_waiting", "waiting"),
+                    ],
+                    start=1,
+                )
+            ]
+        )
+        cls.waiting.reply_status_id = cls.progress
+        cls.salesman = new_test_user(
+            cls.env,
+            login="cs_questionnaire_salesman",
+            groups="sales_team.group_sale_salesman,crm.group_use_lead",
+            email="salesman@example.com",
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Klient Testowy",
+                "is_company": True,
+                "email": "klient@example.com",
+                "lang": "pl_PL",
+            }
+        )
+
+    def _check_journey(self, login):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Meble biurowe",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-client_status.crm_lead_action/{lead.id}",
+            "client_status_questionnaire_send",
+            login=login,
+        )
+        self.assertEqual(lead.client_status_id, self.waiting)
+        clarification = self.env["client.status.clarification"].search(
+            [("lead_id", "=", lead.id)]
+        )
+        self.assertEqual(clarification.sent_count, 1)
+        # the client, not logged in
+        self.start_tour(
+            lead._client_status_questionnaire_url(),
+            "client_status_questionnaire_answer",
+        )
+        self.env.invalidate_all()
+        self.assertEqual(lead.client_status_id, self.progress)
+        self.assertEqual(lead.clarification_answer_amount, 25000)
+        self.assertEqual(lead.clarification_answer, "Na pierwszy rok, z wdrożeniem")
+        self.assertEqual(clarification.answer_channel, "questionnaire")
+        self.assertFalse(lead._client_status_questionnaire_open())
+        history = self.env["client.status.history"].search(
+            [("lead_id", "=", lead.id)], order="id desc", limit=1
+        )
+        self.assertEqual(history.status_to_id, self.progress)
+        self.assertIn("Na pierwszy rok", history.reason)
+        self.start_tour(
+            f"/odoo/action-client_status.crm_lead_action/{lead.id}",
+            "client_status_questionnaire_answered",
+            login=login,
+        )
+
+    def test_questionnaire_salesman(self):
+        self._check_journey("cs_questionnaire_salesman")
+
+    def test_questionnaire_admin(self):
+        self._check_journey("admin")
