@@ -22,7 +22,9 @@ class ClientStatusQuestionnaire(http.Controller):
         lead = self._questionnaire_lead(lead_id, access_token)
         if not lead:
             raise request.not_found()
-        lang = lead.partner_id.lang
+        # the client's language, as the e-mail's: the customer's, else the
+        # lead's (a lead with an e-mail address only)
+        lang = lead.partner_id.lang or lead.lang_code
         if lang and request.env["res.lang"]._lang_get(lang):
             request.update_context(lang=lang)
             lead = lead.with_context(lang=lang)

@@ -93,8 +93,7 @@ class ClientStatusClarification(models.Model):
     answered_in_time = fields.Integer(
         compute="_compute_measures",
         store=True,
-        help="1 when the client answered by the deadline (in the company's time"
-        " zone).",
+        help="1 when the client answered by the deadline (in the company's time zone).",
     )
     hours_to_answer = fields.Float(
         compute="_compute_measures",
@@ -102,7 +101,7 @@ class ClientStatusClarification(models.Model):
         digits=(16, 1),
         aggregator="median",
         help="Hours from the question (from the questionnaire when it was sent)"
-        " to the answer; the report gives the median.",
+        " to the answer; the report gives the median of the answered ones.",
     )
 
     @api.depends("answered_at", "closed_at")
@@ -129,9 +128,7 @@ class ClientStatusClarification(models.Model):
             company_id = clarification.company_id.id
             day = History._get_local_days(answered_at, [company_id])[company_id]
             clarification.answered_in_time = (
-                1
-                if not clarification.deadline or day <= clarification.deadline
-                else 0
+                1 if not clarification.deadline or day <= clarification.deadline else 0
             )
             start = clarification.sent_at or clarification.asked_at
             clarification.hours_to_answer = max(
@@ -146,9 +143,13 @@ class ClientStatusClarification(models.Model):
             return super()._read_group_select(aggregate_spec, query)
         # the checks of a standard aggregate (field, access) first
         super()._read_group_select(f"{fname}:avg", query)
+        # of the answered ones: the others have no time to answer
         return SQL(
-            "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)",
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY %s) FILTER (WHERE %s)",
             self._field_to_sql(self._table, fname, query),
+            SQL(
+                "%s IS NOT NULL", self._field_to_sql(self._table, "answered_at", query)
+            ),
         )
 
     # ------------------------------------------------------------------
@@ -206,9 +207,7 @@ class ClientStatusClarification(models.Model):
     def _close(self, leads, when=None):
         """``leads`` left their waiting status without an answer."""
         # sudo: the log of the workflow, which users only read
-        self.sudo()._open_of(leads).write(
-            {"closed_at": when or fields.Datetime.now()}
-        )
+        self.sudo()._open_of(leads).write({"closed_at": when or fields.Datetime.now()})
 
     @api.model
     def _mark_sent(self, leads):

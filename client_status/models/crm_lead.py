@@ -33,15 +33,10 @@ QUESTIONNAIRE_ANSWER_SIZE = 2000
 QUESTIONNAIRE_ATTEMPTS = 5
 QUESTIONNAIRE_WINDOW = timedelta(minutes=10)
 
-# The lead values of the clarification workflow.
-CLARIFICATION_INPUTS = {
-    "clarification_deadline",
-    "clarification_topic",
-    "clarification_question",
-}
-# The context key of the messages that send the questionnaire (the *Send
-# Questionnaire* composer, the escalation job's reminders).
-QUESTIONNAIRE_SENT = "client_status_questionnaire_sent"
+# The lead values of the clarification workflow: those that plan its
+# activity again, and all those the clarification records.
+CLARIFICATION_INPUTS = {"clarification_deadline", "clarification_topic"}
+CLARIFICATION_FIELDS = CLARIFICATION_INPUTS | {"clarification_question"}
 
 
 class CrmLead(models.Model):
@@ -188,9 +183,10 @@ class CrmLead(models.Model):
         watched = Partner._client_status_watch_inputs(self, vals)
         waiting = (
             self.filtered(lambda lead: lead.client_status_kind == "waiting")
-            if "client_status_id" in vals or CLARIFICATION_INPUTS & vals.keys()
+            if "client_status_id" in vals or CLARIFICATION_FIELDS & vals.keys()
             else None
         )
+        waited_for = {lead: lead.client_status_id for lead in waiting or ()}
         res = super().write(vals)
         Partner._client_status_inputs_written(self, watched)
         changed = waiting
@@ -200,15 +196,22 @@ class CrmLead(models.Model):
             )
             entered = now_waiting - waiting
             entered._client_status_plan_clarification()
-            entered._client_status_new_clarification()
+            # another waiting status is another clarification
+            changed = now_waiting & waiting
+            (
+                entered
+                | changed.filtered(
+                    lambda lead: lead.client_status_id != waited_for[lead]
+                )
+            )._client_status_new_clarification()
             # no longer waiting for the client: nothing to expect any more
             left = waiting - now_waiting
             left.clarification_activity_id.exists().unlink()
             self.env["client.status.clarification"]._close(left)
-            changed = now_waiting & waiting
             self._client_status_close_deals()
         if changed and CLARIFICATION_INPUTS & vals.keys():
             changed._client_status_plan_clarification()
+        if changed and CLARIFICATION_FIELDS & vals.keys():
             self.env["client.status.clarification"]._update(changed)
         return res
 
@@ -227,11 +230,6 @@ class CrmLead(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
-        if self.env.context.get(QUESTIONNAIRE_SENT) and message.message_type in (
-            "email",
-            "comment",
-        ):
-            self.env["client.status.clarification"]._mark_sent(self)
         if message.message_type in ("email", "comment"):
             # the last contact: for the rules that read it only
             Rule = self.env["client.status.rule"]
@@ -242,8 +240,10 @@ class CrmLead(models.Model):
         return res
 
     def action_client_status_send_questionnaire(self):
-        """Open the composer with the questionnaire's e-mail for the leads of
-        ``self`` that wait for an answer (in each client's language)."""
+        """Send the questionnaire to the clients of the leads of ``self`` that
+        wait for an answer, each in their client's language: for one lead,
+        open the composer with the e-mail to review; for several, send them
+        at once."""
         leads = self.filtered(lambda lead: lead._client_status_questionnaire_open())
         if not leads:
             raise UserError(
@@ -252,10 +252,21 @@ class CrmLead(models.Model):
                     " move them to a status that waits for the client first."
                 )
             )
-        template = self.env.ref(
-            "client_status.mail_template_clarification_questionnaire",
-            raise_if_not_found=False,
-        )
+        if len(leads) > 1:
+            leads._client_status_send_questionnaire()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": _(
+                        "The questionnaire was sent to the clients of %(count)s leads.",
+                        count=len(leads),
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        template = self._client_status_questionnaire_template()
         return {
             "type": "ir.actions.act_window",
             "name": _("Send the Questionnaire"),
@@ -269,7 +280,6 @@ class CrmLead(models.Model):
                 "default_composition_mode": "comment",
                 "default_template_id": template.id if template else False,
                 "default_email_layout_xmlid": "mail.mail_notification_light",
-                QUESTIONNAIRE_SENT: True,
             },
         }
 
@@ -332,6 +342,14 @@ class CrmLead(models.Model):
             "clarification_answer_attempts",
             "clarification_answer_attempt_at",
         }
+
+    def _merge_dependences(self, opportunities):
+        # the clarifications asked on the merged leads count for the lead kept
+        # sudo: the log of the workflow, which users only read
+        self.env["client.status.clarification"].sudo().search(
+            [("lead_id", "in", opportunities.ids)]
+        ).lead_id = self
+        return super()._merge_dependences(opportunities)
 
     def _client_status_change_reasons(self):
         # entering a waiting status: the question is the reason, in every
@@ -444,10 +462,12 @@ class CrmLead(models.Model):
         :param str channel: how it came (see ``ANSWER_CHANNELS``)
         """
         self.ensure_one()
-        target = self.client_status_id.reply_status_id
-        if self.client_status_kind != "waiting" or not target:
+        if self.client_status_kind != "waiting":
             return False
         self.env["client.status.clarification"]._mark_answered(self, channel)
+        target = self.client_status_id.reply_status_id
+        if not target:
+            return False
         answer = shorten(answer, ANSWER_LENGTH, placeholder="…")
         self.clarification_activity_id.action_feedback(feedback=answer)
         self.with_context(
@@ -503,28 +523,32 @@ class CrmLead(models.Model):
 
     def _client_status_remind_questionnaire(self):
         """Send the questionnaire again to the clients of the leads of
-        ``self`` who were sent it and have not answered: the same link, in
-        one composer for all (each client's language)."""
+        ``self`` who were sent it and have not answered: the same link."""
         # sudo: the log of the workflow, which users only read
-        leads = (
-            self.env["client.status.clarification"]
-            .sudo()
-            ._open_of(self)
-            .filtered("sent_at")
-            .lead_id.with_env(self.env)
-        )
-        template = self.env.ref(
+        self.env["client.status.clarification"].sudo()._open_of(self).filtered(
+            "sent_at"
+        ).lead_id.with_env(self.env)._client_status_send_questionnaire()
+
+    @api.model
+    def _client_status_questionnaire_template(self):
+        """The e-mail template of the questionnaire (None if deleted)."""
+        return self.env.ref(
             "client_status.mail_template_clarification_questionnaire",
             raise_if_not_found=False,
         )
-        if not leads or not template:
+
+    def _client_status_send_questionnaire(self):
+        """Send the questionnaire to the clients of the leads of ``self`` as
+        the template writes it, unedited (each in their client's language):
+        one composer for all."""
+        template = self._client_status_questionnaire_template()
+        if not self or not template:
             return
         self.env["mail.compose.message"].with_context(
             default_composition_mode="comment",
             default_model=self._name,
-            default_res_ids=leads.ids,
+            default_res_ids=self.ids,
             default_template_id=template.id,
-            **{QUESTIONNAIRE_SENT: True},
         ).create(
             {
                 "message_type": "comment",

@@ -91,6 +91,31 @@ class TestClientStatusClarification(ClientStatusCommon):
         self.assertEqual(clarification.closed_at, datetime(2026, 6, 10, 9, 0))
         # waiting again is a new clarification
         self.assertEqual(len(self._wait(self.lead)), 2)
+        # and so is another waiting status
+        other_waiting = self._create_status(
+            "Test Waiting 2", "t_waiting_2", "lead", "waiting", 6
+        )
+        token = self.lead.clarification_token
+        self.lead.client_status_id = other_waiting
+        clarifications = self.Clarification.search(
+            [("lead_id", "=", self.lead.id)], order="id"
+        )
+        self.assertEqual(
+            clarifications.mapped("state"), ["unanswered", "unanswered", "waiting"]
+        )
+        self.assertEqual(clarifications[-1].status_id, other_waiting)
+        self.assertNotEqual(self.lead.clarification_token, token)
+
+    def test_new_wording_is_no_new_deadline(self):
+        """Rewording the question after the deadline is recorded, but does
+        not escalate the clarification again."""
+        clarification = self._wait(self.lead, deadline=date(2026, 6, 11))
+        with freeze_time("2026-06-12 09:00:00"):
+            self.env["crm.lead"]._cron_client_status_escalate()
+        self.assertTrue(self.lead.clarification_escalated)
+        self.lead.clarification_question = "Which budget for two years?"
+        self.assertEqual(clarification.question, "Which budget for two years?")
+        self.assertTrue(self.lead.clarification_escalated)
 
     def test_send_the_questionnaire(self):
         """The salesperson sends the questionnaire from the lead: an e-mail
@@ -110,8 +135,16 @@ class TestClientStatusClarification(ClientStatusCommon):
             clarification,
             [{"sent_at": datetime(2026, 6, 11, 10, 0), "sent_count": 1, "sent": 1}],
         )
-        # a message without the questionnaire is not a sending
+        # a message without the questionnaire is not a sending, nor is the
+        # questionnaire logged as a note
         self.lead.message_post(body="Any news?", message_type="comment")
+        self.env["mail.compose.message"].with_user(self.salesman).with_context(
+            default_composition_mode="comment",
+            default_model="crm.lead",
+            default_res_ids=self.lead.ids,
+            default_template_id=self.template.id,
+            default_subtype_id=self.env.ref("mail.mt_note").id,
+        ).create({})._action_send_mail()
         self.assertEqual(clarification.sent_count, 1)
 
     def test_email_in_the_clients_language(self):
@@ -149,6 +182,54 @@ class TestClientStatusClarification(ClientStatusCommon):
                 )
                 self.assertNotEqual(reminder, message)
                 self.assertIn(button, reminder.body)
+        # a lead with an e-mail address only: in the lead's language
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Test Lead Without Customer",
+                "email_from": "nowy@example.com",
+                "lang_id": self.env["res.lang"]._lang_get("pl_PL").id,
+                "user_id": self.salesman.id,
+            }
+        )
+        self._wait(lead)
+        lead.with_user(self.salesman)._client_status_send_questionnaire()
+        message = lead.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertIn("Odpowiedz na pytanie", message.body)
+        self.assertEqual(message.partner_ids.email_normalized, "nowy@example.com")
+
+    def test_send_to_several_leads(self):
+        """Send Questionnaire on leads selected in a list, as a salesperson
+        (no template editor): the e-mail as the template writes it, one per
+        lead waiting for its client, the others left out."""
+        others = self.lead.copy({"name": "Test Lead 2"}) | self.lead.copy(
+            {"name": "Test Lead 3"}
+        )
+        self._wait(self.lead | others[0])
+        leads = (self.lead | others).with_user(self.salesman)
+        action = (
+            self.env.ref("client_status.crm_lead_action_send_questionnaire")
+            .with_user(self.salesman)
+            .with_context(active_model="crm.lead", active_ids=leads.ids)
+            .run()
+        )
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            self.Clarification.search(
+                [("lead_id", "in", leads.ids), ("sent", "=", 1)]
+            ).lead_id,
+            self.lead | others[0],
+        )
+        for lead in self.lead | others[0]:
+            message = self.env["mail.message"].search(
+                [
+                    ("model", "=", "crm.lead"),
+                    ("res_id", "=", lead.id),
+                    ("message_type", "=", "comment"),
+                ]
+            )
+            self.assertEqual(len(message), 1)
+            self.assertIn(lead.clarification_questionnaire_url, message.body)
+            self.assertEqual(message.author_id, self.salesman.partner_id)
 
     def test_send_needs_a_waiting_lead(self):
         with self.assertRaises(UserError):
@@ -219,6 +300,23 @@ class TestClientStatusClarification(ClientStatusCommon):
             ],
         )
 
+    def test_answer_without_a_next_status(self):
+        """A waiting status that names no status for the answer: the lead
+        keeps waiting, its clarification is answered."""
+        self.status_lead_waiting.reply_status_id = False
+        clarification = self._wait(self.lead, topic="requirements")
+        self.lead._client_status_questionnaire_answer(text="40 seats")
+        self.assertEqual(self.lead.client_status_id, self.status_lead_waiting)
+        self.assertEqual(clarification.state, "answered")
+        self.assertFalse(self.lead._client_status_questionnaire_open())
+
+    def test_merge_keeps_the_clarifications(self):
+        other = self.lead.copy({"name": "Test Lead Duplicate"})
+        clarifications = self._wait(self.lead | other)
+        merged = (self.lead | other)._merge_opportunity(auto_unlink=True)
+        self.assertEqual(clarifications.exists(), clarifications)
+        self.assertEqual(clarifications.lead_id, merged)
+
     def test_reminder_sends_the_link_again(self):
         """The escalation job's reminder sends the questionnaire again to
         the clients it was sent to, and to them only."""
@@ -256,10 +354,10 @@ class TestClientStatusClarification(ClientStatusCommon):
         leads = self.env["crm.lead"].create(
             [
                 {"name": f"Report Lead {index}", "partner_id": self.client.id}
-                for index in range(4)
+                for index in range(5)
             ]
         )
-        (leads[:3]).user_id = self.salesman
+        (leads[:3] | leads[4]).user_id = self.salesman
         leads[3].user_id = other_user
         with freeze_time("2026-06-10 08:00:00"):
             self._wait(leads, deadline=date(2026, 6, 11), topic="requirements")
@@ -282,11 +380,13 @@ class TestClientStatusClarification(ClientStatusCommon):
                 key: by_user[self.salesman.id][key]
                 for key in ("asked", "sent", "answered", "answered_in_time")
             },
-            {"asked": 3, "sent": 1, "answered": 3, "answered_in_time": 2},
+            {"asked": 4, "sent": 1, "answered": 3, "answered_in_time": 2},
         )
+        # the median of the answered ones (2, 6, 48 hours), the unanswered
+        # one left out
         self.assertEqual(by_user[self.salesman.id]["hours_to_answer"], 6.0)
         self.assertEqual(by_user[other_user.id]["answered"], 0)
-        # the median of the waiting one counts no time: only the answered ones
+        self.assertFalse(by_user[other_user.id]["hours_to_answer"])
         self.assertEqual(
             self.Clarification._read_group(
                 [("lead_id", "in", leads.ids), ("state", "=", "answered")],
@@ -323,8 +423,17 @@ class TestClientStatusClarification(ClientStatusCommon):
         the clarification they wait for."""
         with freeze_time("2026-06-10 09:00:00"):
             self._wait(self.lead)
+        answered = self.lead.copy({"name": "Test Lead Answered"})
+        self._wait(answered, topic="requirements")
+        self.status_lead_waiting.reply_status_id = False
+        answered._client_status_questionnaire_answer(text="40 seats")
         self.env.flush_all()
         self.env.cr.execute("DELETE FROM client_status_clarification")
+        # waiting since before the questionnaire: no link yet
+        self.env.cr.execute(
+            "UPDATE crm_lead SET clarification_token = NULL WHERE id = %s",
+            [self.lead.id],
+        )
         script = load_script(
             os.path.join(
                 get_module_path("client_status"),
@@ -345,4 +454,10 @@ class TestClientStatusClarification(ClientStatusCommon):
                     "status_id": self.status_lead_waiting.id,
                 }
             ],
+        )
+        self.env.invalidate_all()
+        self.assertTrue(self.lead.clarification_token)
+        self.assertRecordValues(
+            self.Clarification.search([("lead_id", "=", answered.id)]),
+            [{"state": "answered", "answered": 1, "answer_channel": "questionnaire"}],
         )

@@ -57,26 +57,63 @@ class ClientStatusScreenshots(HttpCase):
         installed = self.env["ir.module.module"].search([("state", "=", "installed")])
         self.env["ir.module.module"]._load_module_terms(installed.mapped("name"), LANGS)
         admin = self.env.ref("base.user_admin")
-        wait = ChromeBrowser._wait_code_ok
         for name, url, ready, *lang in SHOTS:
             admin.lang = lang[0] if lang else "en_US"
+            self._shoot(folder, name, url, ready)
+        # the questionnaire a client answers, in Polish, at a phone's width
+        admin.lang = "en_US"
+        lead = self.env["crm.lead"].search(
+            [
+                ("client_status_kind", "=", "waiting"),
+                ("clarification_topic", "=", "budget"),
+                ("partner_id", "!=", False),
+            ],
+            limit=1,
+        )
+        lead.partner_id.lang = LANGS[0]
+        lead.clarification_question = "Jaki budżet planujecie na pierwszy rok?"
+        self._shoot(
+            folder,
+            "questionnaire_pl",
+            lead._client_status_questionnaire_url(),
+            "!!document.querySelector('form button[type=submit]')",
+            login=None,
+            width=390,
+        )
 
-            def capture(browser, code, timeout, error_checker=None, name=name):
-                wait(browser, code, timeout, error_checker=error_checker)
-                # let the charts finish their animation
+    def _shoot(self, folder, name, url, ready, login="admin", width=None):
+        """Open ``url`` as ``login`` and save the screen as ``name``.png once
+        ``ready`` is true (``width``: the screen's width in pixels, a
+        phone's)."""
+        wait = ChromeBrowser._wait_code_ok
+
+        def capture(browser, code, timeout, error_checker=None):
+            wait(browser, code, timeout, error_checker=error_checker)
+            if width:
                 browser._websocket_request(
-                    "Runtime.evaluate",
+                    "Emulation.setDeviceMetricsOverride",
                     params={
-                        "expression": "new Promise(r => setTimeout(r, 1000))",
-                        "awaitPromise": True,
+                        "width": width,
+                        "height": 844,
+                        "deviceScaleFactor": 1,
+                        "mobile": True,
                     },
                 )
-                shot = browser._websocket_request("Page.captureScreenshot")
-                path = os.path.join(folder, f"{name}.png")
-                with open(path, "wb") as image:
-                    image.write(base64.b64decode(shot["data"]))
+            # let the charts finish their animation (the page its new width)
+            browser._websocket_request(
+                "Runtime.evaluate",
+                params={
+                    "expression": "new Promise(r => setTimeout(r, 1000))",
+                    "awaitPromise": True,
+                },
+            )
+            shot = browser._websocket_request("Page.captureScreenshot")
+            with open(os.path.join(folder, f"{name}.png"), "wb") as image:
+                image.write(base64.b64decode(shot["data"]))
+            if width:
+                browser._websocket_request("Emulation.clearDeviceMetricsOverride")
 
-            with patch.object(ChromeBrowser, "_wait_code_ok", capture):
-                self.browser_js(
-                    url, "console.log('test successful')", ready=ready, login="admin"
-                )
+        with patch.object(ChromeBrowser, "_wait_code_ok", capture):
+            self.browser_js(
+                url, "console.log('test successful')", ready=ready, login=login
+            )
