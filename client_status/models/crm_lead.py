@@ -32,6 +32,9 @@ QUESTIONNAIRE_ANSWER_SIZE = 2000
 # Answers sent per questionnaire link in QUESTIONNAIRE_WINDOW at most.
 QUESTIONNAIRE_ATTEMPTS = 5
 QUESTIONNAIRE_WINDOW = timedelta(minutes=10)
+# Leads whose clients get the questionnaire in one request at most (about
+# 3 s for 200).
+QUESTIONNAIRE_SEND_LIMIT = 200
 
 # The lead values of the clarification workflow: those that plan its
 # activity again, and all those the clarification records.
@@ -250,6 +253,15 @@ class CrmLead(models.Model):
                 _(
                     "None of these leads waits for an answer of the client:"
                     " move them to a status that waits for the client first."
+                )
+            )
+        if len(leads) > QUESTIONNAIRE_SEND_LIMIT:
+            raise UserError(
+                _(
+                    "Send the questionnaire to %(limit)s leads at most at once"
+                    " (%(count)s selected wait for their client).",
+                    limit=QUESTIONNAIRE_SEND_LIMIT,
+                    count=len(leads),
                 )
             )
         if len(leads) > 1:

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import os
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -213,6 +214,14 @@ class TestClientStatusClarification(ClientStatusCommon):
             .run()
         )
         self.assertEqual(action["tag"], "display_notification")
+        # one request sends to so many leads at most
+        with (
+            patch(
+                "odoo.addons.client_status.models.crm_lead.QUESTIONNAIRE_SEND_LIMIT", 1
+            ),
+            self.assertRaises(UserError),
+        ):
+            leads.action_client_status_send_questionnaire()
         self.assertEqual(
             self.Clarification.search(
                 [("lead_id", "in", leads.ids), ("sent", "=", 1)]
