@@ -83,6 +83,16 @@ class ClientStatusCommon(TransactionCase):
         )
 
     @classmethod
+    def _setup_client_answers(cls):
+        """Leads waiting for the client move on to *Test In Progress* when
+        the client (who has an e-mail address) answers."""
+        cls.status_lead_progress = cls._create_status(
+            "Test In Progress", "t_progress", "lead", "open", 5
+        )
+        cls.status_lead_waiting.reply_status_id = cls.status_lead_progress
+        cls.client.email = "client@example.com"
+
+    @classmethod
     def _create_status(cls, name, code, scope, kind, sequence, **values):
         return cls.Status.create(
             dict(

@@ -24,11 +24,7 @@ class TestClientStatusClarification(ClientStatusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.status_lead_progress = cls._create_status(
-            "Test In Progress", "t_progress", "lead", "open", 5
-        )
-        cls.status_lead_waiting.reply_status_id = cls.status_lead_progress
-        cls.client.email = "client@example.com"
+        cls._setup_client_answers()
         cls.Clarification = cls.env["client.status.clarification"]
         cls.template = cls.env.ref(
             "client_status.mail_template_clarification_questionnaire"

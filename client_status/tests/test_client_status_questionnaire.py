@@ -18,11 +18,7 @@ class TestClientStatusQuestionnaire(HttpCase, ClientStatusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.status_lead_progress = cls._create_status(
-            "Test In Progress", "t_progress", "lead", "open", 5
-        )
-        cls.status_lead_waiting.reply_status_id = cls.status_lead_progress
-        cls.client.email = "client@example.com"
+        cls._setup_client_answers()
         cls.eur = cls.env.ref("base.EUR")
         cls.eur.active = True
         cls.lead.write(

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_client_status_tour import check_tour_tools
+from .test_client_status_tour import check_tour_tools, create_tour_lead_statuses
 
 
 @tagged("post_install", "-at_install", "client_status_questionnaire_tour")
@@ -21,29 +21,13 @@ class TestClientStatusQuestionnaireTour(HttpCase):
         cls.env["ir.module.module"]._load_module_terms(
             ["client_status"], ["pl_PL"], overwrite=True
         )
-        Status = cls.env["client.status"]
-        Status.with_context(active_test=False).search([("scope", "=", "lead")]).write(
-            {"sequence": 9999, "fold": True, "is_default": False}
-        )
-        cls.new, cls.progress, cls.waiting = Status.create(
+        cls.new, cls.progress, cls.waiting = create_tour_lead_statuses(
+            cls.env,
             [
-                {
-                    "name": name,
-                    "code": code,
-                    "scope": "lead",
-                    "kind": kind,
-                    "sequence": sequence,
-                    "is_default": code == "tour_q_new",
-                }
-                for sequence, (name, code, kind) in enumerate(
-                    [
-                        ("Tour New", "tour_q_new", "open"),
-                        ("Tour In Progress", "tour_q_progress", "open"),
-                        ("Tour Clarification", "tour_q_waiting", "waiting"),
-                    ],
-                    start=1,
-                )
-            ]
+                ("Tour New", "tour_q_new", "open"),
+                ("Tour In Progress", "tour_q_progress", "open"),
+                ("Tour Clarification", "tour_q_waiting", "waiting"),
+            ],
         )
         cls.waiting.reply_status_id = cls.progress
         cls.salesman = new_test_user(

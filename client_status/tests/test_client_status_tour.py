@@ -18,6 +18,29 @@ def check_tour_tools():
         raise AssertionError("Chromium is needed to run tours")
 
 
+def create_tour_lead_statuses(env, statuses):
+    """The lead statuses of a tour, in order, the first the default: the
+    others pushed to the end and folded (the tours find their columns and
+    buttons by name). ``statuses``: ``(name, code, kind)`` triples."""
+    Status = env["client.status"]
+    Status.with_context(active_test=False).search([("scope", "=", "lead")]).write(
+        {"sequence": 9999, "fold": True, "is_default": False}
+    )
+    return Status.create(
+        [
+            {
+                "name": name,
+                "code": code,
+                "scope": "lead",
+                "kind": kind,
+                "sequence": sequence,
+                "is_default": sequence == 1,
+            }
+            for sequence, (name, code, kind) in enumerate(statuses, start=1)
+        ]
+    )
+
+
 @tagged("post_install", "-at_install", "client_status_tour")
 class TestClientStatusTour(HttpCase):
     """Drag a client to another column of "Clients by status", in headless

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_client_status_tour import check_tour_tools
+from .test_client_status_tour import check_tour_tools, create_tour_lead_statuses
 
 
 @tagged("post_install", "-at_install", "client_status_crm_lead_status_tour")
@@ -17,31 +17,15 @@ class TestCrmLeadStatusTour(HttpCase):
         super().setUpClass()
         check_tour_tools()
 
-        Status = cls.env["client.status"]
-        Status.with_context(active_test=False).search([("scope", "=", "lead")]).write(
-            {"sequence": 9999, "fold": True, "is_default": False}
-        )
-        statuses = Status.create(
+        statuses = create_tour_lead_statuses(
+            cls.env,
             [
-                {
-                    "name": name,
-                    "code": code,
-                    "scope": "lead",
-                    "kind": kind,
-                    "sequence": sequence,
-                    "is_default": code == "tour_new",
-                }
-                for sequence, (name, code, kind) in enumerate(
-                    [
-                        ("Tour New", "tour_new", "open"),
-                        ("Tour Clarification", "tour_waiting", "waiting"),
-                        ("Tour Confirmation", "tour_confirmation", "open"),
-                        ("Tour Won", "tour_won", "won"),
-                        ("Tour Lost", "tour_lost", "lost"),
-                    ],
-                    start=1,
-                )
-            ]
+                ("Tour New", "tour_new", "open"),
+                ("Tour Clarification", "tour_waiting", "waiting"),
+                ("Tour Confirmation", "tour_confirmation", "open"),
+                ("Tour Won", "tour_won", "won"),
+                ("Tour Lost", "tour_lost", "lost"),
+            ],
         )
         cls.status_new, cls.waiting, cls.confirmation, cls.won, cls.lost = statuses
         cls.env["crm.lost.reason"].create({"name": "Tour Too Expensive"})
