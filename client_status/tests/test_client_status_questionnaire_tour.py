@@ -90,3 +90,35 @@ class TestClientStatusQuestionnaireTour(HttpCase):
 
     def test_questionnaire_admin(self):
         self._check_journey("admin")
+
+    def _check_list_and_report(self, login):
+        leads = self.env["crm.lead"].create(
+            [
+                {
+                    "name": name,
+                    "partner_id": self.customer.id,
+                    "user_id": self.salesman.id,
+                    "client_status_id": self.waiting.id,
+                    "clarification_topic": "requirements",
+                    "clarification_deadline": "2026-06-20",
+                }
+                for name in ("Meble A", "Meble B")
+            ]
+        )
+        self.start_tour(
+            "/odoo/action-client_status.crm_lead_action",
+            "client_status_questionnaire_send_list",
+            login=login,
+        )
+        clarifications = self.env["client.status.clarification"].search(
+            [("lead_id", "in", leads.ids)]
+        )
+        self.assertEqual(clarifications.mapped("sent_count"), [1, 1])
+        leads[0]._client_status_questionnaire_answer(text="Dwa biurka")
+        self.start_tour("/odoo/crm", "client_status_clarification_report", login=login)
+
+    def test_list_and_report_salesman(self):
+        self._check_list_and_report("cs_questionnaire_salesman")
+
+    def test_list_and_report_admin(self):
+        self._check_list_and_report("admin")

@@ -113,3 +113,68 @@ registry.category("web_tour.tours").add("client_status_questionnaire_answered", 
         },
     ],
 });
+
+// The salesperson sends the questionnaire to leads selected in the list.
+registry.category("web_tour.tours").add("client_status_questionnaire_send_list", {
+    steps: () => [
+        {
+            content: "Show the leads as a list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "Select the first lead waiting for its client",
+            trigger: ".o_data_row:contains('Meble A') .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "And the second",
+            trigger: ".o_data_row:contains('Meble B') .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Open the actions",
+            trigger: ".o_cp_action_menus .dropdown-toggle",
+            run: "click",
+        },
+        {
+            content: "Send Questionnaire",
+            trigger: ".o-dropdown-item:contains('Send Questionnaire')",
+            run: "click",
+        },
+        {
+            content: "The questionnaire was sent to both",
+            trigger: ".o_notification:contains('The questionnaire was sent to the clients of 2 leads')",
+        },
+    ],
+});
+
+// The salesperson reads the clarifications report from the Reporting menu.
+registry.category("web_tour.tours").add("client_status_clarification_report", {
+    steps: () => [
+        {
+            content: "Open the Reporting menu",
+            trigger: ".o_main_navbar .o_menu_sections button:contains('Reporting')",
+            run: "click",
+        },
+        {
+            content: "Open Clarifications",
+            trigger: ".dropdown-menu .o-dropdown-item:contains('Clarifications')",
+            run: "click",
+        },
+        {
+            content: "The waiting status is a row, the median time to answer a measure",
+            trigger:
+                ".o_pivot_view:has(.o_pivot_measure_row:contains('Hours To Answer')) .o_pivot_header_cell_closed:contains('Tour Clarification'), .o_pivot_view:has(.o_pivot_measure_row:contains('Hours To Answer')) .o_pivot_header_cell_opened:contains('Tour Clarification')",
+        },
+        {
+            content: "Show the clarifications as a list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "The answered clarification, by questionnaire",
+            trigger: ".o_data_row:contains('Meble A'):contains('Questionnaire')",
+        },
+    ],
+});
