@@ -4,7 +4,7 @@ from odoo import _, fields, http
 from odoo.http import request
 from odoo.tools import consteq
 
-from ..models.crm_lead import QUESTIONNAIRE_ANSWER_SIZE
+from ..models.client_status_clarification_mixin import QUESTIONNAIRE_ANSWER_SIZE
 
 
 class ClientStatusQuestionnaire(http.Controller):

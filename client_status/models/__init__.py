@@ -16,6 +16,7 @@ from . import client_status_blacklist_mixin
 from . import client_status_partner_metric
 from . import client_status_follow_up
 from . import client_status_clarification
+from . import client_status_clarification_mixin
 from . import res_partner
 from . import crm_lead
 from . import ir_fields_converter

@@ -213,7 +213,8 @@ class TestClientStatusClarification(ClientStatusCommon):
         # one request sends to so many leads at most
         with (
             patch(
-                "odoo.addons.client_status.models.crm_lead.QUESTIONNAIRE_SEND_LIMIT", 1
+                "odoo.addons.client_status.models.client_status_clarification_mixin.QUESTIONNAIRE_SEND_LIMIT",
+                1,
             ),
             self.assertRaises(UserError),
         ):
