@@ -134,48 +134,6 @@ class ClientStatusClarificationMixin(models.AbstractModel):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        waiting = records.filtered(lambda lead: lead.client_status_kind == "waiting")
-        waiting._client_status_plan_clarification()
-        waiting._client_status_new_clarification()
-        return records
-
-    def write(self, vals):
-        # only a write of the status or of the clarification does more
-        waiting = (
-            self.filtered(lambda lead: lead.client_status_kind == "waiting")
-            if "client_status_id" in vals or CLARIFICATION_FIELDS & vals.keys()
-            else None
-        )
-        waited_for = {lead: lead.client_status_id for lead in waiting or ()}
-        res = super().write(vals)
-        changed = waiting
-        if "client_status_id" in vals:
-            now_waiting = self.filtered(
-                lambda lead: lead.client_status_kind == "waiting"
-            )
-            entered = now_waiting - waiting
-            entered._client_status_plan_clarification()
-            # another waiting status is another clarification
-            changed = now_waiting & waiting
-            (
-                entered
-                | changed.filtered(
-                    lambda lead: lead.client_status_id != waited_for[lead]
-                )
-            )._client_status_new_clarification()
-            # no longer waiting for the client: nothing to expect any more
-            left = waiting - now_waiting
-            left.clarification_activity_id.exists().unlink()
-            self.env["client.status.clarification"]._close(left)
-        if changed and CLARIFICATION_INPUTS & vals.keys():
-            changed._client_status_plan_clarification()
-        if changed and CLARIFICATION_FIELDS & vals.keys():
-            self.env["client.status.clarification"]._update(changed)
-        return res
-
     def action_client_status_send_questionnaire(self):
         """Send the questionnaire to the clients of the leads of ``self`` that
         wait for an answer, each in their client's language: for one lead,
@@ -277,6 +235,65 @@ class ClientStatusClarificationMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Clarification workflow
     # ------------------------------------------------------------------
+
+    # The model calls these from its create and write, after the chatter's
+    # (which subscribes the creator: the clarification's activity subscribes
+    # its salesperson, who may be the same).
+
+    def _client_status_clarification_created(self):
+        """The records of ``self`` were created: those waiting for the
+        client get their clarification."""
+        waiting = self.filtered(lambda lead: lead.client_status_kind == "waiting")
+        waiting._client_status_plan_clarification()
+        waiting._client_status_new_clarification()
+
+    def _client_status_clarification_watch(self, vals):
+        """Before ``vals`` is written on the records of ``self``: those
+        waiting for the client and their status, or None when the write
+        touches neither the status nor the clarification (it then costs
+        nothing more). Give it to
+        :meth:`_client_status_clarification_written`."""
+        if "client_status_id" not in vals and not CLARIFICATION_FIELDS & vals.keys():
+            return None
+        return {
+            lead: lead.client_status_id
+            for lead in self
+            if lead.client_status_kind == "waiting"
+        }
+
+    def _client_status_clarification_written(self, vals, watched):
+        """``vals`` was written on the records of ``self``: a new
+        clarification for those that entered a waiting status (or another
+        one), none any more for those that left it, the open one told what
+        changed.
+
+        :param dict watched: what :meth:`_client_status_clarification_watch`
+            returned before the write
+        """
+        if watched is None:
+            return
+        waiting = self.filtered(lambda lead: lead in watched)
+        changed = waiting
+        if "client_status_id" in vals:
+            now_waiting = self.filtered(
+                lambda lead: lead.client_status_kind == "waiting"
+            )
+            entered = now_waiting - waiting
+            entered._client_status_plan_clarification()
+            # another waiting status is another clarification
+            changed = now_waiting & waiting
+            (
+                entered
+                | changed.filtered(lambda lead: lead.client_status_id != watched[lead])
+            )._client_status_new_clarification()
+            # no longer waiting for the client: nothing to expect any more
+            left = waiting - now_waiting
+            left.clarification_activity_id.exists().unlink()
+            self.env["client.status.clarification"]._close(left)
+        if changed and CLARIFICATION_INPUTS & vals.keys():
+            changed._client_status_plan_clarification()
+        if changed and CLARIFICATION_FIELDS & vals.keys():
+            self.env["client.status.clarification"]._update(changed)
 
     def _client_status_plan_clarification(self):
         """Plan, for each lead of ``self`` (waiting for the client), an

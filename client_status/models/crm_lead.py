@@ -21,7 +21,8 @@ BLACKLIST_INPUTS = {
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    # the clarification workflow first: it extends the status mixin's hooks
+    # the clarification workflow before the status mixin, whose hooks it
+    # extends
     _inherit = [
         "crm.lead",
         "client.status.clarification.mixin",
@@ -68,6 +69,7 @@ class CrmLead(models.Model):
         leads = super().create(vals_list)
         if self.env["client.status.rule"]._get_rule_inputs("res.partner", self._name):
             leads.partner_id.commercial_partner_id._client_status_mark_pending()
+        leads._client_status_clarification_created()
         leads._client_status_close_deals()
         return leads
 
@@ -76,8 +78,10 @@ class CrmLead(models.Model):
         # of other fields (a stage, a salesperson, a tag) costs nothing more.
         Partner = self.env["res.partner"]
         watched = Partner._client_status_watch_inputs(self, vals)
+        clarification = self._client_status_clarification_watch(vals)
         res = super().write(vals)
         Partner._client_status_inputs_written(self, watched)
+        self._client_status_clarification_written(vals, clarification)
         if "client_status_id" in vals:
             self._client_status_close_deals()
         return res

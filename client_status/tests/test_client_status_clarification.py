@@ -103,6 +103,33 @@ class TestClientStatusClarification(ClientStatusCommon):
         self.assertEqual(clarifications[-1].status_id, other_waiting)
         self.assertNotEqual(self.lead.clarification_token, token)
 
+    def test_create_waiting_with_the_chatter(self):
+        """A salesperson creates a lead waiting for its client with the
+        chatter on (no ``tracking_disable``): the clarification's activity
+        makes them a follower, and so does the lead's creation, once."""
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .with_context(tracking_disable=False)
+            .create(
+                {
+                    "name": "Test Lead Created Waiting",
+                    "partner_id": self.client.id,
+                    "client_status_id": self.status_lead_waiting.id,
+                    "clarification_topic": "budget",
+                    "clarification_deadline": date(2026, 6, 20),
+                }
+            )
+        )
+        self.assertEqual(
+            lead.message_partner_ids & self.salesman.partner_id,
+            self.salesman.partner_id,
+        )
+        self.assertTrue(lead.clarification_activity_id)
+        self.assertEqual(
+            self.Clarification.search([("lead_id", "=", lead.id)]).state, "waiting"
+        )
+
     def test_new_wording_is_no_new_deadline(self):
         """Rewording the question after the deadline is recorded, but does
         not escalate the clarification again."""
