@@ -42,9 +42,9 @@ class ClientStatusClarification(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     topic = fields.Selection(
-        selection=lambda self: self.env["crm.lead"]
-        ._fields["clarification_topic"]
-        ._description_selection(self.env),
+        selection=lambda self: self.env[
+            "crm.lead"
+        ]._client_status_clarification_topics(),
         string="To Clarify",
         readonly=True,
     )

@@ -218,12 +218,18 @@ class ClientStatusClarificationMixin(models.AbstractModel):
             if lead.client_status_kind == "waiting"
         }
 
+    @api.model
+    def _client_status_clarification_topics(self):
+        """What a client may be asked to clarify, ``[(value, label)]`` in the
+        user's language, as the lead's field has it (an addon adds its own
+        to the field): the clarification dialog and the report offer the
+        same."""
+        return self._fields["clarification_topic"]._description_selection(self.env)
+
     def _client_status_clarification_text(self):
         """What the client must clarify, and by when, in one line."""
         self.ensure_one()
-        topic = dict(
-            self._fields["clarification_topic"]._description_selection(self.env)
-        )
+        topic = dict(self._client_status_clarification_topics())
         question = self.clarification_question
         return _(
             "To clarify: %(topic)s%(question)s (by %(deadline)s)",

@@ -26,9 +26,9 @@ class ClientStatusClarify(models.TransientModel):
         domain="[('scope', '=', 'lead'), ('kind', '=', 'waiting')]",
     )
     clarification_topic = fields.Selection(
-        selection=lambda self: self.env["crm.lead"]
-        ._fields["clarification_topic"]
-        ._description_selection(self.env),
+        selection=lambda self: self.env[
+            "crm.lead"
+        ]._client_status_clarification_topics(),
         string="To Clarify",
         required=True,
     )
