@@ -20,6 +20,18 @@ TEST_DB=${TEST_DB:-client_status_test}
 TEST_HTTP_PORT=${TEST_HTTP_PORT:-8169}
 LOG_DIR=${LOG_DIR:-$CACHE_DIR/logs}
 
+# one `make test` at a time on a machine: a second one (another clone, CI)
+# would reinstall the addon into the same virtualenv and drop the databases
+# and the HTTP port of the first one under its feet; it waits its turn (the
+# lock is held by flock itself, -o: not by a process this script leaves)
+if [ -z "${CLIENT_STATUS_TEST_LOCKED:-}" ]; then
+    mkdir -p "$CACHE_DIR"
+    if ! flock -n "$CACHE_DIR/make-test.lock" true; then
+        log "another make test is running on this machine: waiting for it to end"
+    fi
+    CLIENT_STATUS_TEST_LOCKED=1 exec flock -o "$CACHE_DIR/make-test.lock" "$0" "$@"
+fi
+
 "$REPO_DIR/tools/setup_env.sh"
 ensure_postgres
 VENV_DIR=$(venv_dir)
@@ -49,6 +61,9 @@ set +e
 odoo_rc=$?
 set -e
 grep -E " (ERROR|CRITICAL) |FAIL: |^Traceback" "$log_file" | head -n 60 || true
+# the traceback of each failed test (the lines after its FAIL or ERROR line,
+# up to the next log line): CI shows why, not only which
+awk '/^[0-9]{4}-[0-9]{2}-[0-9]{2} / { show = / (FAIL|ERROR): / } show' "$log_file" | head -n 200 || true
 grep -E "tests when loading database|post-tests in|Starting .*tests|Ran [0-9]+ tests" "$log_file" | tail -n 5 || true
 skipped=$(grep -cE "client_status.* skipped .* : " "$log_file" || true)
 # a browser that did not start in time (a busy machine) makes Odoo skip the

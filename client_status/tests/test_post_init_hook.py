@@ -184,6 +184,11 @@ class TestPostInitHook(ClientStatusCommon):
         """Run the hook with the limit of records classified at once below
         the number of ``records`` (without a status), as on a large
         database."""
+        # the job's progress counts every running run: the test's alone (a
+        # run committed by another process would make the figures its own)
+        self.assertFalse(
+            self.env["client.status.run"].search([("state", "=", "running")])
+        )
         self._as_before_install(records)
         with patch.object(hooks, "INSTALL_RECLASSIFY_LIMIT", 2):
             post_init_hook(self.env)
