@@ -34,6 +34,11 @@ fi
 
 "$REPO_DIR/tools/setup_env.sh"
 ensure_postgres
+# an Odoo server left running with cron workers and no database of its own
+# serves every database, the test ones too: its commits would conflict with
+# the tests' transactions; said, so that a failure can be told from a bug
+others=$(pgrep -af "odoo-bin" | grep -v -- "--stop-after-init" || true)
+[ -z "$others" ] || log "other Odoo processes on this machine: $others"
 VENV_DIR=$(venv_dir)
 PY=$VENV_DIR/bin/python
 mkdir -p "$LOG_DIR"
