@@ -169,6 +169,7 @@ class ClientStatusClarification(models.Model):
         before and record what they wait for now."""
         now = fields.Datetime.now()
         self._close(leads, now)
+        # sudo: the log of the workflow, which users only read
         self.sudo().create(
             [
                 {

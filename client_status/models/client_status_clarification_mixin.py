@@ -344,37 +344,35 @@ class ClientStatusClarificationMixin(models.AbstractModel):
         """A message came from the client on leads of ``self`` waiting for
         them: each takes the message as the client's answer (see
         :meth:`_client_status_take_answer`)."""
-        waiting = self.filtered(
-            lambda lead: lead.client_status_kind == "waiting"
-            and lead.client_status_id.reply_status_id
-        )
+        waiting = self.filtered(lambda lead: lead.client_status_kind == "waiting")
         # the message just received: the newest email or comment of each lead,
         # read from the database (a cached message_ids may predate it)
-        latest = dict(
-            self.env["mail.message"]._read_group(
-                [
-                    ("model", "=", self._name),
-                    ("res_id", "in", waiting.ids),
-                    ("message_type", "in", ("email", "comment")),
-                ],
-                ["res_id"],
-                ["id:max"],
-            )
+        latest = self.env["mail.message"]._read_group(
+            [
+                ("model", "=", self._name),
+                ("res_id", "in", waiting.ids),
+                ("message_type", "in", ("email", "comment")),
+            ],
+            ["res_id"],
+            ["id:max"],
         )
+        # their bodies read at once
+        messages = self.env["mail.message"].browse(
+            message_id for __, message_id in latest
+        )
+        bodies = {message.res_id: message.body for message in messages}
         for lead in waiting:
             lead._client_status_take_answer(
-                html2plaintext(
-                    self.env["mail.message"].browse(latest.get(lead.id)).body or ""
-                ),
-                "email",
+                html2plaintext(bodies.get(lead.id) or ""), "email"
             )
 
     def _client_status_take_answer(self, answer, channel):
         """The client answered the lead ``self`` waiting for them (an e-mail
-        reply, the questionnaire): move it to the status its waiting status
-        names ("On Reply Go To"), with the answer in the history, and close
-        the clarification activity with the answer as feedback. Return
-        whether the lead moved.
+        reply, the questionnaire): its clarification is answered (the
+        questionnaire closed, no escalation), the clarification activity done
+        with the answer as feedback, and the lead moves to the status its
+        waiting status names ("On Reply Go To"), with the answer in the
+        history. Return whether the lead moved.
 
         :param str answer: the answer, as plain text
         :param str channel: how it came (see ``ANSWER_CHANNELS``)
@@ -383,11 +381,13 @@ class ClientStatusClarificationMixin(models.AbstractModel):
         if self.client_status_kind != "waiting":
             return False
         self.env["client.status.clarification"]._mark_answered(self, channel)
+        # sudo: when the client answered is kept by the workflow (protected)
+        self.sudo().clarification_answered_at = fields.Datetime.now()
+        answer = shorten(answer, ANSWER_LENGTH, placeholder="…")
+        self.clarification_activity_id.action_feedback(feedback=answer)
         target = self.client_status_id.reply_status_id
         if not target:
             return False
-        answer = shorten(answer, ANSWER_LENGTH, placeholder="…")
-        self.clarification_activity_id.action_feedback(feedback=answer)
         self.with_context(
             client_status_source=ClientStatusSource("automation"),
             client_status_reason=self.env["client.status.history"]._translate_reason(
@@ -528,7 +528,6 @@ class ClientStatusClarificationMixin(models.AbstractModel):
                 "clarification_answer_amount": amount or 0.0,
                 "clarification_answer_currency_id": currency.id if currency else False,
                 "clarification_answer_date": answer_date or False,
-                "clarification_answered_at": fields.Datetime.now(),
             }
         )
         question = (
@@ -560,6 +559,8 @@ class ClientStatusClarificationMixin(models.AbstractModel):
                 ("client_status_kind", "=", "waiting"),
                 ("clarification_deadline", "<", fields.Date.context_today(self)),
                 ("clarification_escalated", "=", False),
+                # answered on a status that names no next one: nothing to chase
+                ("clarification_answered_at", "=", False),
             ],
             limit=ESCALATION_BATCH_SIZE,
         )

@@ -343,6 +343,32 @@ class TestClientStatusClarification(ClientStatusCommon):
         self.assertEqual(clarification.state, "answered")
         self.assertFalse(self.lead._client_status_questionnaire_open())
 
+    def test_email_answer_without_a_next_status(self):
+        """An e-mail reply on a waiting status that names no status for the
+        answer is an answer all the same: the clarification is answered,
+        its activity done, the questionnaire closed, and the escalation job
+        chases the client no more."""
+        self.status_lead_waiting.reply_status_id = False
+        with freeze_time("2026-06-10 09:00:00"):
+            clarification = self._wait(self.lead, deadline=date(2026, 6, 11))
+            activity = self.lead.clarification_activity_id
+        with freeze_time("2026-06-10 15:00:00"):
+            self.lead.message_post(
+                body="We decided: 30k", message_type="email", author_id=self.client.id
+            )
+            self.lead._client_status_on_client_reply()
+        self.assertEqual(self.lead.client_status_id, self.status_lead_waiting)
+        self.assertRecordValues(
+            clarification,
+            [{"state": "answered", "answer_channel": "email", "hours_to_answer": 6.0}],
+        )
+        self.assertFalse(activity.exists())
+        self.assertFalse(self.lead._client_status_questionnaire_open())
+        with freeze_time("2026-06-12 09:00:00"):
+            self.env["crm.lead"]._cron_client_status_escalate()
+        self.assertFalse(self.lead.clarification_escalated)
+        self.assertFalse(self.lead.activity_ids)
+
     def test_merge_keeps_the_clarifications(self):
         other = self.lead.copy({"name": "Test Lead Duplicate"})
         clarifications = self._wait(self.lead | other)
