@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.modules.migration import load_script
 from odoo.modules.module import get_module_path
 from odoo.tests import Form, new_test_user, tagged
@@ -159,16 +159,26 @@ class TestClientStatusClarification(ClientStatusCommon):
             clarification,
             [{"sent_at": datetime(2026, 6, 11, 10, 0), "sent_count": 1, "sent": 1}],
         )
-        # a message without the questionnaire is not a sending, nor is the
-        # questionnaire logged as a note
-        self.lead.message_post(body="Any news?", message_type="comment")
-        self.env["mail.compose.message"].with_user(self.salesman).with_context(
+        # an e-mail of the composer without the questionnaire is not a
+        # sending, nor is the questionnaire logged as a note
+        lead_messages = [("model", "=", "crm.lead"), ("res_id", "=", self.lead.id)]
+        count = self.env["mail.message"].search_count(lead_messages)
+        composer = self.env["mail.compose.message"].with_user(self.salesman)
+        composer.with_context(
+            default_composition_mode="comment",
+            default_model="crm.lead",
+            default_res_ids=self.lead.ids,
+        ).create({"body": "Any news?"})._action_send_mail()
+        composer.with_context(
             default_composition_mode="comment",
             default_model="crm.lead",
             default_res_ids=self.lead.ids,
             default_template_id=self.template.id,
             default_subtype_id=self.env.ref("mail.mt_note").id,
         ).create({})._action_send_mail()
+        self.assertEqual(
+            self.env["mail.message"].search_count(lead_messages), count + 2
+        )
         self.assertEqual(clarification.sent_count, 1)
 
     def test_email_in_the_clients_language(self):
@@ -243,7 +253,7 @@ class TestClientStatusClarification(ClientStatusCommon):
                 "odoo.addons.client_status.models.client_status_clarification_mixin.QUESTIONNAIRE_SEND_LIMIT",
                 1,
             ),
-            self.assertRaises(UserError),
+            self._assert_refused("at most at once"),
         ):
             leads.action_client_status_send_questionnaire()
         self.assertEqual(
@@ -265,7 +275,7 @@ class TestClientStatusClarification(ClientStatusCommon):
             self.assertEqual(message.author_id, self.salesman.partner_id)
 
     def test_send_needs_a_waiting_lead(self):
-        with self.assertRaises(UserError):
+        with self._assert_refused("waits for an answer of the client"):
             self.lead.with_user(self.salesman).action_client_status_send_questionnaire()
 
     def test_confirm_and_send(self):
@@ -383,6 +393,7 @@ class TestClientStatusClarification(ClientStatusCommon):
         with freeze_time("2026-06-10 09:00:00"):
             self._wait(self.lead | other, deadline=date(2026, 6, 11))
             self._send(self.lead)
+        url = self.lead.clarification_questionnaire_url
         with freeze_time("2026-06-12 09:00:00"):
             self.env["crm.lead"]._cron_client_status_escalate()
         clarifications = self.Clarification.search(
@@ -400,7 +411,10 @@ class TestClientStatusClarification(ClientStatusCommon):
             ]
         )
         self.assertEqual(len(messages), 2)
-        self.assertIn(self.lead.clarification_questionnaire_url, messages[0].body)
+        # the reminder (newest first) and the first e-mail: the same link
+        self.assertEqual(self.lead.clarification_questionnaire_url, url)
+        self.assertIn(url, messages[0].body)
+        self.assertIn(url, messages[1].body)
         # the link still answers
         self.assertTrue(self.lead._client_status_questionnaire_open())
 

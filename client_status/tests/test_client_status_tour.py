@@ -108,30 +108,14 @@ class TestClientStatusTour(HttpCase):
         self.assertEqual(history[-1].user_id.login, "cs_tour_salesman")
 
     def test_clarification_answered_by_the_client(self):
-        Status = self.env["client.status"]
-        Status.with_context(active_test=False).search([("scope", "=", "lead")]).write(
-            {"sequence": 9999, "fold": True, "is_default": False}
+        progress, waiting = create_tour_lead_statuses(
+            self.env,
+            [
+                ("Tour In Progress", "tour_progress", "open"),
+                ("Tour Clarification", "tour_waiting", "waiting"),
+            ],
         )
-        progress = Status.create(
-            {
-                "name": "Tour In Progress",
-                "code": "tour_progress",
-                "scope": "lead",
-                "kind": "open",
-                "sequence": 1,
-                "is_default": True,
-            }
-        )
-        waiting = Status.create(
-            {
-                "name": "Tour Clarification",
-                "code": "tour_waiting",
-                "scope": "lead",
-                "kind": "waiting",
-                "sequence": 2,
-                "reply_status_id": progress.id,
-            }
-        )
+        waiting.reply_status_id = progress
         customer = self.env["res.partner"].create(
             {"name": "Tour Customer", "email": "customer@tour.example"}
         )
